@@ -1,0 +1,40 @@
+"""The organization navigation bar, filled by each app in its AppConfig.ready().
+
+Apps register entries instead of editing a shared template, so the nav grows
+with the apps and each entry carries the permission check that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    order: int
+    visible: Callable  # (membership) -> bool
+
+
+_entries: dict[str, NavEntry] = {}
+
+
+def register(label: str, url_name: str, *, order: int = 50, visible: Callable = lambda m: True) -> None:
+    _entries[url_name] = NavEntry(label, url_name, order, visible)
+
+
+def items_for(request) -> list[dict]:
+    org, membership = getattr(request, "organization", None), getattr(request, "membership", None)
+    if org is None or membership is None:
+        return []
+    out = []
+    for entry in sorted(_entries.values(), key=lambda e: (e.order, e.label)):
+        if not entry.visible(membership):
+            continue
+        url = reverse(entry.url_name, kwargs={"org_slug": org.slug})
+        out.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
+    return out

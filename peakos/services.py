@@ -1,0 +1,213 @@
+"""Writes of the tenancy core. Each service is one transaction and validates its input."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from peakos import permissions
+from peakos.models import AuditEvent, MemberInvitation, Membership, Organization, Role
+from peakos.tenancy import org_scope
+
+INVITATION_VALID_DAYS = 14
+
+
+def hash_token(raw: str) -> str:
+    """Only this hash is stored: a database dump holds no usable link."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    raw = secrets.token_urlsafe(24)  # 192 bits
+    return raw, hash_token(raw)
+
+
+def record_audit(
+    *,
+    organization: Organization,
+    actor,
+    action: str,
+    obj=None,
+    summary: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call it inside the transaction of the change it records."""
+    return AuditEvent.objects.with_scope(organization=organization).create(
+        organization=organization,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:500],
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def create_organization(*, name: str, slug: str, owner, timezone_name: str = "UTC") -> Organization:
+    org = Organization(name=name, slug=slug, timezone=timezone_name)
+    org.full_clean()
+    org.save()
+    with org_scope(org):
+        Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
+        record_audit(organization=org, actor=owner, action="organization.create", obj=org, summary=name)
+    return org
+
+
+@transaction.atomic
+def update_organization_settings(*, membership: Membership, actor, **fields) -> Organization:
+    """Change name, timezone and (owners only) anonymity thresholds."""
+    org = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    privacy = {"anonymity_threshold", "comment_threshold"}
+    changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
+    if privacy & changed.keys() and not permissions.can_edit_privacy(membership):
+        raise PermissionDenied("Only an owner changes the anonymity thresholds.")
+    if not permissions.can_manage(membership):
+        raise PermissionDenied("Your role does not allow this.")
+    before = {k: getattr(org, k) for k in changed}
+    for key, value in changed.items():
+        setattr(org, key, value)
+    org.full_clean()
+    org.save()
+    if changed:
+        record_audit(
+            organization=org,
+            actor=actor,
+            action="organization.settings",
+            obj=org,
+            summary=", ".join(f"{k}: {before[k]} → {v}" for k, v in changed.items()),
+            data={"before": before, "after": changed},
+        )
+    return org
+
+
+def _invite_url(raw_token: str) -> str:
+    return settings.SITE_URL + reverse("accept_invitation", args=[raw_token])
+
+
+@transaction.atomic
+def invite_member(*, membership: Membership, email: str, role: str) -> tuple[MemberInvitation, str]:
+    """Invite someone by e-mail with a role; returns the invitation and the raw token."""
+    org = membership.organization
+    email = (email or "").strip().lower()
+    if not permissions.can_grant(membership, role):
+        raise ValidationError({"role": "You cannot grant a role above your own."})
+    if Membership.objects.filter(organization=org, user__email=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {org.name}."})
+    raw, digest = new_token()
+    invitation = MemberInvitation.objects.create(
+        organization=org,
+        email=email,
+        role=role,
+        token_hash=digest,
+        invited_by=membership.user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    record_audit(
+        organization=org, actor=membership.user, action="member.invite", obj=invitation, summary=f"{email} as {role}"
+    )
+    context = {"organization": org, "inviter": membership.user, "role": role, "url": _invite_url(raw)}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You're invited to {org.name} on Peak OS",
+            message=render_to_string("peakos/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+            html_message=render_to_string("peakos/email/invitation.html", context),
+        )
+    )
+    return invitation, raw
+
+
+def find_invitation(raw_token: str) -> MemberInvitation | None:
+    """Look an invitation up by its token. Unscoped on purpose: the token names the tenant."""
+    return (
+        MemberInvitation.objects.with_scopes_disabled()
+        .select_related("organization")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: MemberInvitation, user=None, name: str = "", password: str = ""):
+    """Accept an invitation: create the user if needed, then the membership. Single use."""
+    invitation = MemberInvitation.objects.with_scopes_disabled().select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError("This invitation has expired or was already used.")
+    user_model = get_user_model()
+    if user is None:
+        if user_model.objects.filter(email=invitation.email).exists():
+            raise ValidationError("An account with this e-mail exists: log in to accept.")
+        user = user_model.objects.create_user(email=invitation.email, password=password, name=name)
+    elif user.email != invitation.email:
+        raise ValidationError(f"This invitation is for {invitation.email}; you are logged in as {user.email}.")
+    org = invitation.organization
+    with org_scope(org):
+        membership, _ = Membership.objects.get_or_create(
+            organization=org, user=user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        record_audit(organization=org, actor=user, action="member.join", obj=membership, summary=user.email)
+    return user, membership
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, target: Membership, role: str) -> Membership:
+    """Change a member's role; an organization always keeps at least one owner."""
+    if target.organization_id != membership.organization_id:
+        raise PermissionDenied
+    if not permissions.can_grant(membership, role) or not permissions.can_grant(membership, target.role):
+        raise ValidationError({"role": "You cannot change a member to or from a role above your own."})
+    _keep_an_owner(target, new_role=role)
+    old = target.role
+    target.role = role
+    target.save(update_fields=["role"])
+    record_audit(
+        organization=target.organization,
+        actor=membership.user,
+        action="member.role",
+        obj=target,
+        summary=f"{target.user.email}: {old} → {role}",
+    )
+    return target
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, target: Membership) -> None:
+    if target.organization_id != membership.organization_id:
+        raise PermissionDenied
+    if not permissions.can_grant(membership, target.role):
+        raise ValidationError("You cannot remove a member whose role is above your own.")
+    _keep_an_owner(target, new_role=None)
+    record_audit(
+        organization=target.organization,
+        actor=membership.user,
+        action="member.remove",
+        obj=target,
+        summary=target.user.email,
+    )
+    target.delete()
+
+
+def _keep_an_owner(target: Membership, new_role: str | None) -> None:
+    if target.role != Role.OWNER or new_role == Role.OWNER:
+        return
+    owners = (
+        Membership.objects.select_for_update()
+        .filter(organization_id=target.organization_id, role=Role.OWNER)
+        .exclude(pk=target.pk)
+    )
+    if not owners.exists():
+        raise ValidationError("An organization always keeps at least one owner.")

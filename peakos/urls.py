@@ -1,0 +1,42 @@
+"""URL configuration.
+
+Everything that belongs to one organization lives under ``/o/<org_slug>/``
+(``org_patterns``); TenantMiddleware resolves the slug and scopes the request.
+Apps add their organization pages by appending an ``include`` to ``org_patterns``.
+Public pages (login, survey links, invitations) name their tenant by token.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import include, path
+
+from peakos import views
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+org_patterns = [
+    path("", views.org_home, name="org_home"),
+    path("settings/", views.org_settings, name="org_settings"),
+    path("members/", views.members, name="members"),
+    path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("o/<slug:org_slug>/", include(org_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,162 @@
+"""Views of the core: home, organization home and settings, profile, members and invitations.
+
+Views under /o/<org_slug>/ run inside the tenant scope set by TenantMiddleware:
+``request.organization`` and ``request.membership`` are always set there.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from peakos import permissions, services
+from peakos.forms import AcceptInvitationForm, InviteForm, OrganizationSettingsForm, ProfileForm, RoleForm
+from peakos.models import MemberInvitation, Membership, Person, Priority, Team, TeamDependency, current_period
+from peakos.permissions import require
+from peakos.selectors import memberships_of
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form that submitted it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def home(request):
+    """Send the user to their organization, or let them choose one."""
+    memberships = memberships_of(request.user)
+    last = request.session.get("last_org")
+    for m in memberships:
+        if m.organization.slug == last:
+            return redirect("org_home", org_slug=last)
+    if len(memberships) == 1:
+        return redirect("org_home", org_slug=memberships[0].organization.slug)
+    return render(request, "peakos/home.html", {"memberships": memberships})
+
+
+def org_home(request, org_slug):
+    org = request.organization
+    counts = Team.objects.aggregate(
+        teams=Count("id", filter=Q(archived=False)),
+        departments=Count("id", filter=Q(archived=False, kind="department")),
+    )
+    context = {
+        "counts": counts,
+        "people_count": Person.objects.filter(active=True).count(),
+        "dependency_count": TeamDependency.objects.count(),
+        "company_priorities": Priority.objects.filter(level="company", period=current_period()).order_by("rank"),
+        "period": current_period(),
+        "can_manage": permissions.can_manage(request.membership),
+        "org": org,
+    }
+    return render(request, "peakos/org_home.html", context)
+
+
+@require(permissions.can_manage)
+def org_settings(request, org_slug):
+    membership = request.membership
+    can_edit_privacy = permissions.can_edit_privacy(membership)
+    form = OrganizationSettingsForm(
+        request.POST or None, instance=request.organization, can_edit_privacy=can_edit_privacy
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organization_settings(membership=membership, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("org_settings", org_slug=org_slug)
+    return render(request, "peakos/org_settings.html", {"form": form, "can_edit_privacy": can_edit_privacy})
+
+
+@require(permissions.can_manage)
+def members(request, org_slug):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_member(membership=request.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("members", org_slug=org_slug)
+    context = {
+        "form": form,
+        "members": Membership.objects.select_related("user").order_by("user__email"),
+        "pending": MemberInvitation.objects.filter(accepted_at__isnull=True).order_by("-created_at")[:50],
+        "roles": Membership._meta.get_field("role").choices,
+    }
+    return render(request, "peakos/members.html", context)
+
+
+@require_POST
+@require(permissions.can_manage)
+def member_role(request, org_slug, membership_id):
+    target = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role.")
+        return redirect("members", org_slug=org_slug)
+    try:
+        services.change_role(membership=request.membership, target=target, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{target.user.email} is now {target.get_role_display().lower()}.")
+    return redirect("members", org_slug=org_slug)
+
+
+@require_POST
+@require(permissions.can_manage)
+def member_remove(request, org_slug, membership_id):
+    target = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
+    try:
+        services.remove_member(membership=request.membership, target=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{target.user.email} was removed.")
+    return redirect("members", org_slug=org_slug)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("profile")
+    return render(request, "peakos/profile.html", {"form": form, "memberships": memberships_of(request.user)})
+
+
+def accept_invitation(request, token):
+    """Join an organization from an invitation link (single use, expires)."""
+    invitation = services.find_invitation(token)
+    if invitation is None or not invitation.is_usable:
+        return render(request, "peakos/invitation_invalid.html", status=410 if invitation else 404)
+    user = request.user if request.user.is_authenticated else None
+    form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    error = None
+    if request.method == "POST" and (user or form.is_valid()):
+        try:
+            if user:
+                _, membership = services.accept_invitation(invitation=invitation, user=user)
+            else:
+                user, membership = services.accept_invitation(
+                    invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(request, f"Welcome to {invitation.organization.name}.")
+            return redirect("org_home", org_slug=invitation.organization.slug)
+    return render(request, "peakos/accept_invitation.html", {"invitation": invitation, "form": form, "error": error})

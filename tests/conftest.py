@@ -1,0 +1,110 @@
+"""Shared fixtures: two organizations (A and B), each with a user of every role.
+
+Like healthchecks' BaseTestCase: every view test has a second tenant at hand to
+prove it never leaks into the first.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django_scopes import scopes_disabled
+
+from peakos.celery import app as celery_app
+from peakos.models import Layer, Role, TeamKind
+from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery():
+    """Unit tests run tasks in-process; integration tests start a real worker themselves."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that check hashing read the real settings module."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_scope_leaks():
+    """Tests build data freely; requests still get scoped by the middleware."""
+    with scopes_disabled():
+        yield
+
+
+@dataclass
+class Tenant:
+    org: object
+    leadership: object
+    department: object
+    team: object
+    subteam: object
+    other_team: object
+    users: dict = field(default_factory=dict)  # role -> User
+    memberships: dict = field(default_factory=dict)
+    people: list = field(default_factory=list)
+
+
+def build_tenant(prefix: str) -> Tenant:
+    """An organization with a small tree: leadership > department > team > subteam, plus another department team."""
+    org = OrganizationFactory(name=f"{prefix} Corp", slug=f"{prefix.lower()}-corp")
+    leadership = TeamFactory(organization=org, name=f"{prefix} Leadership", kind=TeamKind.LEADERSHIP)
+    department = TeamFactory(organization=org, name=f"{prefix} Department", kind=TeamKind.DEPARTMENT, parent=leadership)
+    team = TeamFactory(organization=org, name=f"{prefix} Team", parent=department)
+    subteam = TeamFactory(organization=org, name=f"{prefix} Subteam", parent=team)
+    other_department = TeamFactory(
+        organization=org, name=f"{prefix} Other Department", kind=TeamKind.DEPARTMENT, parent=leadership
+    )
+    other_team = TeamFactory(organization=org, name=f"{prefix} Other Team", parent=other_department)
+    tenant = Tenant(org, leadership, department, team, subteam, other_team)
+    for role in Role.values:
+        user = UserFactory(email=f"{role}@{prefix.lower()}.example", name=f"{prefix} {role.title()}")
+        tenant.users[role] = user
+        tenant.memberships[role] = MembershipFactory(organization=org, user=user, role=role)
+    manager_person = PersonFactory(
+        organization=org,
+        name=f"{prefix} Manager Person",
+        email=f"manager.person@{prefix.lower()}.example",
+        team=team,
+        layer=Layer.MANAGER,
+        user=tenant.users[Role.MANAGER],
+    )
+    team.lead = manager_person
+    team.save()
+    tenant.people.append(manager_person)
+    for i, t in enumerate([leadership, department, team, subteam, other_team]):
+        tenant.people.append(
+            PersonFactory(organization=org, name=f"{prefix} Person {i}", email=f"p{i}@{prefix.lower()}.example", team=t)
+        )
+    return tenant
+
+
+@pytest.fixture
+def tenant_a(db):
+    return build_tenant("Alpha")
+
+
+@pytest.fixture
+def tenant_b(db):
+    return build_tenant("Bravo")
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_role(client, tenant_a):
+    """``as_role("admin")`` logs the client in as tenant A's user with that role."""
+
+    def _login(role: str):
+        client.force_login(tenant_a.users[role])
+        return client
+
+    return _login

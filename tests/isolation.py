@@ -1,0 +1,143 @@
+"""The tenant-isolation harness.
+
+It walks every URL pattern of the project. For each pattern under
+``/o/<org_slug>/`` it fills the parameters with organization B's slug and ids
+and requests it (GET, then POST) as organization A's owner, the most privileged
+role. Expected: 404 (or 403) and none of B's data in the body. Patterns that only
+take ``org_slug`` are requested with A's slug and must not show B's data either.
+
+Every URL parameter needs a source in ``PARAM_SOURCES`` and every pattern outside
+``/o/`` needs a reason in ``PUBLIC_PATTERNS``: a new pattern that is not covered
+fails ``test_every_url_pattern_is_covered``. Apps add their parameters here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# name of a URL parameter -> how to get organization B's value for it.
+PARAM_SOURCES: dict[str, Callable] = {
+    "membership_id": lambda b: b.memberships["member"].pk,
+    "team_id": lambda b: b.team.pk,
+    "person_id": lambda b: b.people[1].pk,
+}
+
+# Patterns outside /o/<org_slug>/: the tenant comes from a token or there is none.
+PUBLIC_PATTERNS: dict[str, str] = {
+    "home": "redirects to the user's own organizations",
+    "healthz": "liveness probe, no data",
+    "login": "authentication",
+    "logout": "authentication",
+    "password_change": "the user's own account",
+    "password_change_done": "the user's own account",
+    "password_reset": "authentication",
+    "password_reset_done": "authentication",
+    "password_reset_confirm": "token names the user",
+    "password_reset_complete": "authentication",
+    "profile": "the user's own account",
+    "accept_invitation": "the token names the organization",
+}
+
+ADMIN_PREFIX = "admin/"
+
+
+@dataclass
+class Route:
+    name: str | None
+    route: str
+    params: list[str]
+
+    @property
+    def is_org(self) -> bool:
+        return self.route.startswith("o/<slug:org_slug>/")
+
+
+def iter_routes(resolver=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        piece = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from iter_routes(entry, prefix + piece, ns)
+        elif isinstance(entry, URLPattern):
+            full = prefix + piece
+            params = list(getattr(entry.pattern, "converters", {}).keys()) or list(entry.pattern.regex.groupindex)
+            outer = [p for p in _prefix_params(prefix)]
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield Route(name=name, route=full, params=outer + [p for p in params if p not in outer])
+
+
+def _prefix_params(prefix: str) -> list[str]:
+    import re
+
+    return re.findall(r"<(?:\w+:)?(\w+)>", prefix)
+
+
+def org_routes() -> list[Route]:
+    return [r for r in iter_routes() if r.is_org]
+
+
+def uncovered_routes() -> list[str]:
+    """Patterns the harness cannot check: unnamed, unknown parameters, or public without a reason."""
+    problems = []
+    for r in iter_routes():
+        if r.route.startswith(ADMIN_PREFIX):
+            continue
+        if r.is_org:
+            if r.name is None:
+                problems.append(f"{r.route}: unnamed pattern (name it so the harness can reverse it)")
+            for p in r.params:
+                if p != "org_slug" and p not in PARAM_SOURCES:
+                    problems.append(f"{r.route}: parameter {p!r} has no source in tests/isolation.py PARAM_SOURCES")
+        elif r.name not in PUBLIC_PATTERNS:
+            problems.append(f"{r.route} ({r.name}): outside /o/ and not in PUBLIC_PATTERNS")
+    return problems
+
+
+def markers(tenant) -> list[str]:
+    """Strings that only tenant B's data contains."""
+    return [tenant.org.name, tenant.team.name, tenant.department.name, *[p.email for p in tenant.people]]
+
+
+def check_isolation(client, tenant_a, tenant_b, routes: list[Route] | None = None) -> list[str]:
+    """Request every organization route as A's owner with B's slug/ids; return what leaked."""
+    routes = org_routes() if routes is None else routes
+    client.force_login(tenant_a.users["owner"])
+    leaks = markers(tenant_b)
+    failures = []
+    for r in routes:
+        missing = [p for p in r.params if p != "org_slug" and p not in PARAM_SOURCES]
+        if missing:
+            failures.append(f"{r.route}: no PARAM_SOURCES entry for {missing}")
+            continue
+        values = {p: PARAM_SOURCES[p](tenant_b) for p in r.params if p != "org_slug"}
+        attempts = [("B's slug", {"org_slug": tenant_b.org.slug, **values})]
+        if values:
+            attempts.append(("A's slug with B's ids", {"org_slug": tenant_a.org.slug, **values}))
+        for label, kwargs in attempts:
+            url = reverse(r.name, kwargs=kwargs)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+                if response.status_code not in (403, 404, 405):
+                    failures.append(f"{method.upper()} {url} ({label}): status {response.status_code}, expected 404")
+                found = [m for m in leaks if m in body]
+                if found:
+                    failures.append(f"{method.upper()} {url} ({label}): body shows B's data {found}")
+        if not values:
+            # A's own page must not show B's data either.
+            url = reverse(r.name, kwargs={"org_slug": tenant_a.org.slug})
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url}: status {response.status_code}")
+                found = [m for m in leaks if m in body]
+                if found:
+                    failures.append(f"{method.upper()} {url} (A's own page): body shows B's data {found}")
+    return failures
