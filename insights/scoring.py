@@ -1,0 +1,725 @@
+"""Pure scoring formulas for Peak OS.
+
+This module imports no Django: it takes numbers, numpy arrays and pandas
+DataFrames and returns numbers, so every formula can be tested exhaustively,
+benchmarked, and reused by workers and the API alike. ``docs/scoring.md``
+states each formula with a worked example that
+``tests/insights/test_scoring.py`` reproduces.
+
+Representation
+--------------
+Answers are discrete, so the engine hands us per-scope *histograms*: a 1-D
+numpy integer array whose index is the answer value and whose entry is how
+many answers had that value.
+
+* Likert 1–5: length 6, index 0 unused and always 0 (``hist[v]`` = answers of
+  value ``v``). Index == value keeps the formulas free of off-by-one offsets
+  and lets one moment function serve both scales.
+* 0–10 (eNPS): length 11.
+
+Histograms add, so a department's histogram is the sum of its teams' and a
+whole team tree is scored exactly in one pass (:func:`rollup_subtrees`)
+without raw answers ever leaving the database.
+
+Units: *shares* are fractions 0–1 (favorable share, participation, priority
+shares; the UI multiplies by 100); *scores* are 0–100; eNPS and gaps are
+points. Anything that cannot be computed (no answers, a suppressed side) is
+``None`` in scalar results and NaN inside DataFrames.
+
+Public API
+----------
+Histograms and scales
+    ``likert_histogram(answers)``, ``enps_histogram(answers)``,
+    ``likert_summary(hist) -> LikertSummary``, ``score_from_mean(mean)``,
+    ``dimension_summary(item_hists) -> LikertSummary``,
+    ``disagreement(hist)``, ``enps_summary(hist) -> EnpsSummary``, ``enps(hist)``
+Comparisons
+    ``participation(responses, invitations)``, ``delta(current, previous)``,
+    ``alignment_gap(leadership_score, scores)``
+Priorities
+    ``priority_alignment(leadership_ranking, picks, top=3)``,
+    ``priority_pick_counts(picks)``
+Coordination
+    ``coordination_matrix(ratings, threshold=None) -> CoordinationMatrix``,
+    ``received_coordination(ratings, threshold=None)``, ``asymmetry(mean)``
+Drivers
+    ``driver_analysis(per_respondent, outcomes=..., min_respondents=30)``
+Anonymity
+    ``suppressed(n, threshold)``,
+    ``comment_threshold_ok(respondents, comment_threshold, score_threshold=)``,
+    ``Scope``, ``protect_differencing(scopes, threshold) -> set``
+Trees
+    ``rollup_subtrees(parent_of, own, zero=None)``, ``team_depths(parent_of)``
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+Histogram = npt.NDArray[np.int64]
+ScopeId = Hashable
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T", bound=Hashable)
+
+LIKERT_VALUES = (1, 2, 3, 4, 5)
+LIKERT_LENGTH = 6  # index 0 unused
+ENPS_VALUES = range(0, 11)
+ENPS_LENGTH = 11
+FAVORABLE_VALUES = (4, 5)
+UNFAVORABLE_VALUES = (1, 2)
+PROMOTER_VALUES = (9, 10)
+DETRACTOR_VALUES = range(0, 7)
+
+MIN_ANONYMITY_THRESHOLD = 3  # product rule: the threshold is never below 3
+DEFAULT_ANONYMITY_THRESHOLD = 5
+DEFAULT_COMMENT_THRESHOLD = 10
+DEFAULT_DRIVER_MIN_RESPONDENTS = 30
+PARTICIPATION_TARGET = 0.75
+PARTICIPATION_FLAG_BELOW = 0.60
+
+RATING_COLUMNS = ("rater_team", "rated_team", "value")
+
+
+# --------------------------------------------------------------------------
+# Histograms and scales
+# --------------------------------------------------------------------------
+
+
+def _histogram(answers: Iterable[int], length: int) -> Histogram:
+    values = np.fromiter(answers, dtype=np.int64)
+    if values.size and (values.min() < 0 or values.max() >= length):
+        raise ValueError(f"answers must lie in 0..{length - 1}")
+    return np.bincount(values, minlength=length).astype(np.int64)
+
+
+def _as_histogram(hist: npt.ArrayLike, lengths: tuple[int, ...]) -> Histogram:
+    """Validate a histogram early: a wrong length is the classic silent bug
+    (a 5-long Likert array would shift every value by one)."""
+    arr = np.asarray(hist)
+    if arr.ndim != 1 or arr.shape[0] not in lengths:
+        raise ValueError(f"histogram must be 1-D with length in {lengths}, got {arr.shape}")
+    if arr.dtype.kind not in "iu":
+        raise ValueError("histogram counts must be integers")
+    if (arr < 0).any():
+        raise ValueError("histogram counts must be non-negative")
+    if arr.shape[0] == LIKERT_LENGTH and arr[0] != 0:
+        raise ValueError("Likert histograms are indexed by value; index 0 must be 0")
+    return arr.astype(np.int64, copy=False)
+
+
+def _moments(hist: Histogram) -> tuple[int, float | None, float | None]:
+    """Count, mean and population standard deviation of the answer values.
+
+    Population (not sample) deviation: the scope *is* the population we
+    describe, and it makes 1/1/5/5 read as exactly 2 scale points.
+    """
+    n = int(hist.sum())
+    if n == 0:
+        return 0, None, None
+    values = np.arange(hist.shape[0], dtype=np.float64)
+    mean = float(values @ hist) / n
+    variance = float(((values - mean) ** 2) @ hist) / n
+    return n, mean, math.sqrt(variance)
+
+
+def likert_histogram(answers: Iterable[int]) -> Histogram:
+    """Histogram (length 6, index = value) of Likert answers 1–5."""
+    hist = _histogram(answers, LIKERT_LENGTH)
+    if hist[0]:
+        raise ValueError("Likert answers must lie in 1..5")
+    return hist
+
+
+def enps_histogram(answers: Iterable[int]) -> Histogram:
+    """Histogram (length 11, index = value) of 0–10 answers."""
+    return _histogram(answers, ENPS_LENGTH)
+
+
+def score_from_mean(mean: float | None) -> float | None:
+    """Map a 1–5 mean onto 0–100: (mean − 1) / 4 × 100.
+
+    A 0–100 score reads like a percentage and lets dimensions, layers and
+    coordination be compared on one axis.
+    """
+    return None if mean is None else (mean - 1.0) / 4.0 * 100.0
+
+
+@dataclass(frozen=True)
+class LikertSummary:
+    """Everything we show about a Likert histogram; all None when n == 0.
+
+    ``n`` counts answers. For one item it equals the respondents who answered
+    it; for a pooled dimension it is larger, so anonymity decisions must use
+    the scope's respondent count, never this ``n``.
+    """
+
+    n: int
+    mean: float | None
+    score: float | None  # 0–100
+    favorable_share: float | None  # 0–1, answers 4–5
+    unfavorable_share: float | None  # 0–1, answers 1–2
+    spread: float | None  # population standard deviation, 0–2 scale points
+    polarization: float | None  # 0–1, 2 × min(favorable, unfavorable)
+
+
+def likert_summary(hist: npt.ArrayLike) -> LikertSummary:
+    """Summarise a Likert 1–5 histogram (length 6, index 0 unused).
+
+    Polarization complements spread: spread is high both for "two camps" and
+    for "answers all over the scale"; polarization is 1 only when half the
+    answers are favorable and half unfavorable, 0 when either camp is empty.
+    """
+    h = _as_histogram(hist, (LIKERT_LENGTH,))
+    n, mean, spread = _moments(h)
+    if n == 0:
+        return LikertSummary(0, None, None, None, None, None, None)
+    favorable = int(h[list(FAVORABLE_VALUES)].sum()) / n
+    unfavorable = int(h[list(UNFAVORABLE_VALUES)].sum()) / n
+    return LikertSummary(
+        n=n,
+        mean=mean,
+        score=score_from_mean(mean),
+        favorable_share=favorable,
+        unfavorable_share=unfavorable,
+        spread=spread,
+        polarization=2 * min(favorable, unfavorable),
+    )
+
+
+def dimension_summary(item_hists: Iterable[npt.ArrayLike]) -> LikertSummary:
+    """Score a dimension by pooling all answers of its Likert items.
+
+    Pooling (summing histograms) rather than averaging item means keeps the
+    result summable up the team tree and gives every answer equal weight, so
+    an item most people skipped cannot swing the dimension.
+    """
+    total = np.zeros(LIKERT_LENGTH, dtype=np.int64)
+    for hist in item_hists:
+        total = total + _as_histogram(hist, (LIKERT_LENGTH,))
+    return likert_summary(total)
+
+
+def disagreement(hist: npt.ArrayLike) -> float | None:
+    """Spread of answers within a scope: the population standard deviation.
+
+    A 3/3/3/3 team (0.0) and a 1/1/5/5 team (2.0) share a mean of 3 and live
+    very different realities. Accepts Likert (length 6) or 0–10 (length 11)
+    histograms; None when empty.
+    """
+    return _moments(_as_histogram(hist, (LIKERT_LENGTH, ENPS_LENGTH)))[2]
+
+
+@dataclass(frozen=True)
+class EnpsSummary:
+    """eNPS with its three groups (shares 0–1); all None when n == 0."""
+
+    n: int
+    promoters_share: float | None
+    passives_share: float | None
+    detractors_share: float | None
+    enps: float | None  # −100..100
+
+
+def enps_summary(hist: npt.ArrayLike) -> EnpsSummary:
+    """% promoters (9–10) − % detractors (0–6) of a 0–10 histogram."""
+    h = _as_histogram(hist, (ENPS_LENGTH,))
+    n = int(h.sum())
+    if n == 0:
+        return EnpsSummary(0, None, None, None, None)
+    promoters = int(h[list(PROMOTER_VALUES)].sum())
+    detractors = int(h[list(DETRACTOR_VALUES)].sum())
+    return EnpsSummary(
+        n=n,
+        promoters_share=promoters / n,
+        passives_share=(n - promoters - detractors) / n,
+        detractors_share=detractors / n,
+        enps=100 * (promoters - detractors) / n,
+    )
+
+
+def enps(hist: npt.ArrayLike) -> float | None:
+    """eNPS of a 0–10 histogram, −100..100; None when empty."""
+    return enps_summary(hist).enps
+
+
+# --------------------------------------------------------------------------
+# Comparisons
+# --------------------------------------------------------------------------
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def participation(responses: int, invitations: int) -> float | None:
+    """Responses ÷ invitations (0–1); None when nobody was invited.
+
+    Both counts must come from the same snapshot of the scope (the team and
+    layer recorded when the round was sent); more responses than invitations
+    means they did not, and is raised rather than hidden behind a 100 %.
+    """
+    if responses < 0 or invitations < 0:
+        raise ValueError("counts must be non-negative")
+    if invitations == 0:
+        return None
+    if responses > invitations:
+        raise ValueError("more responses than invitations")
+    return responses / invitations
+
+
+def delta(current: float | None, previous: float | None) -> float | None:
+    """current − previous; None (not 0) when either side is missing or
+    suppressed, so a hidden previous round never reads as "no change"."""
+    if _missing(current) or _missing(previous):
+        return None
+    return float(current) - float(previous)  # type: ignore[arg-type]
+
+
+def alignment_gap(leadership_score: float | None, scores: Mapping[K, float | None]) -> dict[K, float | None]:
+    """Leadership's score minus each layer's (or each tree depth's) score.
+
+    Positive = leadership believes more than the layer reports: the
+    translation loss. None wherever either side is missing or suppressed.
+    """
+    return {key: delta(leadership_score, score) for key, score in scores.items()}
+
+
+# --------------------------------------------------------------------------
+# Priorities
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriorityAlignment:
+    """How well respondents' priority picks match leadership's ranking."""
+
+    respondents: int  # respondents with at least one pick
+    top_priority_share: float | None  # 0–1, named leadership's #1 among picks
+    top_overlap: float | None  # 0–1, mean |their top k ∩ leadership top k| / k
+
+
+def _dedupe(items: Iterable[K]) -> list[K]:
+    return list(dict.fromkeys(items))
+
+
+def priority_alignment(
+    leadership_ranking: Sequence[K], picks: Iterable[Sequence[K]], top: int = 3
+) -> PriorityAlignment:
+    """Compare each respondent's picks with leadership's own ranking.
+
+    ``picks`` holds one list per respondent, most important first. Empty
+    lists are respondents who skipped the question and are left out rather
+    than counted as "wrong". Duplicates within a list count once. The
+    overlap uses each respondent's first ``top`` picks against leadership's
+    first ``top``; ``k`` is ``min(top, len(leadership_ranking))``.
+    """
+    ranking = _dedupe(leadership_ranking)
+    if not ranking:
+        raise ValueError("leadership ranking is empty")
+    k = min(top, len(ranking))
+    leader_top = set(ranking[:k])
+    respondents = named_top = overlap = 0
+    for pick_list in picks:
+        chosen = _dedupe(pick_list)
+        if not chosen:
+            continue
+        respondents += 1
+        named_top += ranking[0] in chosen
+        overlap += len(leader_top.intersection(chosen[:top]))
+    if respondents == 0:
+        return PriorityAlignment(0, None, None)
+    return PriorityAlignment(respondents, named_top / respondents, overlap / (respondents * k))
+
+
+def priority_pick_counts(picks: Iterable[Sequence[K]]) -> Counter[K]:
+    """How many respondents picked each priority (duplicates count once)."""
+    counts: Counter[K] = Counter()
+    for pick_list in picks:
+        counts.update(_dedupe(pick_list))
+    return counts
+
+
+# --------------------------------------------------------------------------
+# Coordination
+# --------------------------------------------------------------------------
+
+
+def _clean_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
+    missing = set(RATING_COLUMNS) - set(ratings.columns)
+    if missing:
+        raise ValueError(f"ratings lack columns {sorted(missing)}")
+    df = ratings.loc[:, list(RATING_COLUMNS)]
+    if df.isna().any().any():
+        raise ValueError("ratings contain missing values")
+    if not df["value"].between(1, 5).all():
+        raise ValueError("coordination ratings must lie in 1..5")
+    # A team rating itself would only inflate its own received score.
+    return df[df["rater_team"] != df["rated_team"]]
+
+
+@dataclass(frozen=True)
+class CoordinationMatrix:
+    """Rater teams as rows, rated teams as columns.
+
+    ``mean`` is NaN where there are no ratings or the cell is suppressed;
+    ``count`` always holds the number of ratings (0 where none).
+    """
+
+    mean: pd.DataFrame
+    count: pd.DataFrame
+
+
+def coordination_matrix(ratings: pd.DataFrame, *, threshold: int | None = None) -> CoordinationMatrix:
+    """Mean 1–5 rating each rater team gives each team it depends on.
+
+    ``ratings`` has one row per (respondent, rated team): columns
+    ``rater_team``, ``rated_team``, ``value``. With a ``threshold`` a cell is
+    hidden when fewer respondents rated it, and also when it could be
+    recovered from the rated team's received total (shown by
+    :func:`received_coordination` with the same threshold) minus the other
+    shown cells of its column: see :func:`protect_differencing`.
+    """
+    df = _clean_ratings(ratings)
+    grouped = df.groupby(["rater_team", "rated_team"])["value"].agg(["mean", "count"])
+    mean = grouped["mean"].astype(float).unstack("rated_team")
+    count = grouped["count"].unstack("rated_team", fill_value=0).astype(np.int64)
+    if threshold is not None:
+        hidden = _hidden_cells(count, threshold)
+        mean = mean.mask(hidden)
+    return CoordinationMatrix(mean=mean, count=count)
+
+
+def _hidden_cells(count: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Each rated team's column is a parent scope (its received total) whose
+    cells partition it, so differencing protection applies column by column."""
+    scopes: list[Scope] = []
+    for rated in count.columns:
+        cells = [("cell", rater, rated) for rater in count.index if count.at[rater, rated] > 0]
+        scopes.append(Scope(("received", rated), int(count[rated].sum()), (tuple(cells),)))
+        scopes.extend(Scope(cell, int(count.at[cell[1], rated])) for cell in cells)
+    hidden = protect_differencing(scopes, threshold)
+    mask = pd.DataFrame(False, index=count.index, columns=count.columns)
+    for scope_id in hidden:
+        if scope_id[0] == "cell":
+            mask.at[scope_id[1], scope_id[2]] = True
+    return mask
+
+
+def received_coordination(ratings: pd.DataFrame, *, threshold: int | None = None) -> pd.DataFrame:
+    """A team's coordination score: the mean of all ratings it receives.
+
+    Ratings are pooled (every rating weighs the same), so a rater team with
+    more members weighs more, exactly as for dimension scores. Returns one
+    row per rated team with ``n``, ``mean`` (1–5) and ``score`` (0–100); mean
+    and score are NaN where ``n`` < ``threshold``.
+    """
+    df = _clean_ratings(ratings)
+    out = df.groupby("rated_team")["value"].agg(n="count", mean="mean")
+    out["n"] = out["n"].astype(np.int64)
+    out["mean"] = out["mean"].astype(float)
+    out["score"] = (out["mean"] - 1.0) / 4.0 * 100.0
+    if threshold is not None:
+        _check_threshold(threshold)
+        out.loc[out["n"] < threshold, ["mean", "score"]] = np.nan
+    return out
+
+
+ASYMMETRY_COLUMNS = ["team_a", "team_b", "a_rates_b", "b_rates_a", "difference"]
+
+
+def asymmetry(mean: pd.DataFrame) -> pd.DataFrame:
+    """Pairs rated in both directions, widest gap first.
+
+    Each pair appears once, oriented so ``team_a`` is the one giving the
+    higher rating: "A rates B well while B rates A poorly" reads directly,
+    and ``difference`` = a_rates_b − b_rates_a ≥ 0. Pass the (masked)
+    ``CoordinationMatrix.mean`` so suppressed cells never appear. Ties are
+    ordered by team ids, which must therefore be mutually comparable.
+    """
+    cells = mean.stack().dropna()
+    value = {(rater, rated): float(v) for (rater, rated), v in cells.items()}
+    rows = []
+    for (a, b), a_rates_b in value.items():
+        b_rates_a = value.get((b, a))
+        if b_rates_a is None or a == b:
+            continue
+        if a_rates_b > b_rates_a or (a_rates_b == b_rates_a and a < b):  # type: ignore[operator]
+            rows.append((a, b, a_rates_b, b_rates_a, a_rates_b - b_rates_a))
+    out = pd.DataFrame(rows, columns=ASYMMETRY_COLUMNS)
+    out = out.sort_values(["difference", "team_a", "team_b"], ascending=[False, True, True])
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# Drivers
+# --------------------------------------------------------------------------
+
+
+def _pearson(x: pd.Series, y: pd.Series, min_pairs: int) -> float:
+    both = x.notna() & y.notna()
+    if int(both.sum()) < min_pairs:
+        return math.nan
+    xv = x[both].to_numpy(dtype=np.float64)
+    yv = y[both].to_numpy(dtype=np.float64)
+    xv = xv - xv.mean()
+    yv = yv - yv.mean()
+    denominator = math.sqrt(float(xv @ xv) * float(yv @ yv))
+    if denominator == 0.0:  # no variation: a correlation would be meaningless
+        return math.nan
+    return max(-1.0, min(1.0, float(xv @ yv) / denominator))
+
+
+def driver_analysis(
+    per_respondent: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = ("enps", "alignment"),
+    min_respondents: int = DEFAULT_DRIVER_MIN_RESPONDENTS,
+) -> pd.DataFrame:
+    """Pearson correlation of each dimension with each outcome across respondents.
+
+    ``per_respondent`` has one row per response: every column not in
+    ``outcomes`` is a dimension score; ``enps`` is the respondent's raw 0–10
+    answer and ``alignment`` their alignment score. Returns dimensions ×
+    outcomes. Below ``min_respondents`` rows the result is empty: a
+    correlation over a handful of people is noise, and per-respondent data
+    over few people is an anonymity risk. Pairs are used when both values are
+    present; a coefficient over fewer than ``min_respondents`` pairs, or over
+    a constant column, is NaN.
+    """
+    if min_respondents < MIN_ANONYMITY_THRESHOLD:
+        raise ValueError(f"min_respondents must be at least {MIN_ANONYMITY_THRESHOLD}")
+    missing = [o for o in outcomes if o not in per_respondent.columns]
+    if missing:
+        raise ValueError(f"per_respondent lacks outcome columns {missing}")
+    if len(per_respondent) < min_respondents:
+        return pd.DataFrame(columns=list(outcomes), dtype=float)
+    dimensions = [c for c in per_respondent.columns if c not in outcomes]
+    return pd.DataFrame(
+        [[_pearson(per_respondent[d], per_respondent[o], min_respondents) for o in outcomes] for d in dimensions],
+        index=pd.Index(dimensions),
+        columns=list(outcomes),
+        dtype=float,
+    )
+
+
+# --------------------------------------------------------------------------
+# Anonymity
+# --------------------------------------------------------------------------
+
+
+def _check_threshold(threshold: int) -> None:
+    if threshold < MIN_ANONYMITY_THRESHOLD:
+        raise ValueError(f"anonymity threshold must be at least {MIN_ANONYMITY_THRESHOLD}")
+
+
+def suppressed(n: int, threshold: int) -> bool:
+    """True when an aggregate over ``n`` respondents must not be shown."""
+    _check_threshold(threshold)
+    return n < threshold
+
+
+def comment_threshold_ok(respondents: int, comment_threshold: int, *, score_threshold: int) -> bool:
+    """May free-text comments of a scope be shown?
+
+    Comments are raw words, so they need more respondents than scores; the
+    comment threshold never counts as lower than the score threshold, even
+    if misconfigured, hence ``score_threshold`` is required.
+    """
+    _check_threshold(score_threshold)
+    return respondents >= max(comment_threshold, score_threshold)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One scope in a hierarchy of partitions, for differencing protection.
+
+    ``child_groups`` lists groups of child scope ids; the scopes of one group
+    are disjoint subsets of this scope (they partition *part* of it: what
+    they leave out, such as a department's direct members, is the residual).
+    A scope may have several groups: the organization is split both by
+    departments and by layers. Ids only need to be hashable and unique.
+    """
+
+    id: ScopeId
+    respondents: int
+    child_groups: tuple[tuple[ScopeId, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "child_groups", tuple(tuple(g) for g in self.child_groups))
+
+
+Covers = dict[int, tuple[ScopeId, ...]]  # subtractable total -> shown scopes used
+
+
+def _combine(options: Iterable[Covers]) -> Covers:
+    """All totals reachable by picking one cover per child (first wins per total)."""
+    acc: Covers = {0: ()}
+    for child_options in options:
+        nxt: Covers = {}
+        for total, used in acc.items():
+            for add, more in child_options.items():
+                nxt.setdefault(total + add, used + more)
+        acc = nxt
+    return acc
+
+
+def _children_of(scope: Scope) -> list[ScopeId]:
+    return list(dict.fromkeys(c for group in scope.child_groups for c in group))
+
+
+def _children_first(scopes: Sequence[Scope], by_id: Mapping[ScopeId, Scope]) -> list[Scope]:
+    """Validate the hierarchy and order it so children come before parents."""
+    indegree: dict[ScopeId, int] = dict.fromkeys(by_id, 0)
+    for scope in scopes:
+        if scope.respondents < 0:
+            raise ValueError(f"scope {scope.id!r} has a negative count")
+        for group in scope.child_groups:
+            if len(set(group)) != len(group):
+                raise ValueError(f"scope {scope.id!r} lists a child twice in one group")
+            unknown = [c for c in group if c not in by_id]
+            if unknown:
+                raise ValueError(f"scope {scope.id!r} has unknown children {unknown!r}")
+            if sum(by_id[c].respondents for c in group) > scope.respondents:
+                raise ValueError(f"children of {scope.id!r} outnumber it: a group must partition part of it")
+        for child in _children_of(scope):  # once per parent, even if in two groups
+            indegree[child] += 1
+    top_down = [s for s in scopes if indegree[s.id] == 0]
+    for scope in top_down:  # Kahn's algorithm; the list grows while we walk it
+        for child in _children_of(scope):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                top_down.append(by_id[child])
+    if len(top_down) != len(scopes):
+        raise ValueError("scope hierarchy has a cycle")
+    return top_down[::-1]
+
+
+def _find_leak(
+    scopes: Sequence[Scope], bottom_up: Sequence[Scope], hidden: set[ScopeId], threshold: int
+) -> tuple[ScopeId, ...] | None:
+    """Shown scopes whose subtraction from a shown parent leaves 1..threshold−1.
+
+    A hidden child does not stop the subtraction: its own shown descendants
+    can be subtracted in its place, so covers descend through hidden scopes.
+    """
+    covers: dict[ScopeId, Covers] = {}
+    for scope in bottom_up:
+        if scope.id not in hidden:
+            covers[scope.id] = {scope.respondents: (scope.id,)}
+            continue
+        # A hidden leaf covers nothing. A hidden scope with children is always
+        # replaced by its shown descendants: not descending only adds the
+        # scope's own cover (0 or >= threshold) to the residual, so it never
+        # reveals more.
+        options: Covers = {} if scope.child_groups else {0: ()}
+        for group in scope.child_groups:
+            for total, used in _combine(covers[c] for c in group).items():
+                options.setdefault(total, used)
+        covers[scope.id] = options
+    for parent in scopes:
+        if parent.id in hidden:
+            continue
+        for group in parent.child_groups:
+            for total, used in _combine(covers[c] for c in group).items():
+                if 0 < parent.respondents - total < threshold:
+                    return used
+    return None
+
+
+def protect_differencing(scopes: Sequence[Scope], threshold: int) -> set[ScopeId]:
+    """Ids of every scope to suppress so no small group can be derived.
+
+    1. A scope with fewer than ``threshold`` respondents is suppressed.
+    2. For every shown scope and each of its child groups, subtract the
+       shown children (descending through suppressed children into their
+       shown descendants). If 0 < residual < threshold, the residual group's
+       aggregate could be derived by subtraction, so the smallest shown scope
+       used in that subtraction is suppressed too (ties: earliest in
+       ``scopes``). Repeat until no such residual remains: one suppression
+       can open a residual elsewhere, so we iterate to a fixed point.
+
+    Each round suppresses one more scope, so it ends after at most
+    len(scopes) rounds. Not covered: differencing across rounds or live
+    updates within a round, across scopes not declared as parent and child
+    (e.g. a team against a layer), and homogeneity (a unanimous scope reveals
+    each member's answer). See docs/scoring.md.
+    """
+    _check_threshold(threshold)
+    by_id: dict[ScopeId, Scope] = {}
+    for scope in scopes:
+        if scope.id in by_id:
+            raise ValueError(f"duplicate scope id {scope.id!r}")
+        by_id[scope.id] = scope
+    bottom_up = _children_first(scopes, by_id)
+    position = {scope.id: i for i, scope in enumerate(scopes)}
+    hidden = {scope.id for scope in scopes if scope.respondents < threshold}
+    while (leak := _find_leak(scopes, bottom_up, hidden, threshold)) is not None:
+        hidden.add(min(leak, key=lambda sid: (by_id[sid].respondents, position[sid])))
+    return hidden
+
+
+# --------------------------------------------------------------------------
+# Trees
+# --------------------------------------------------------------------------
+
+
+def _top_down(parent_of: Mapping[T, T | None]) -> list[T]:
+    """Teams ordered parents first (breadth-first); raises on unknown parents
+    and cycles. Iterative, so no recursion limit on deep trees."""
+    children: dict[T, list[T]] = {team: [] for team in parent_of}
+    order: list[T] = []
+    for team, parent in parent_of.items():
+        if parent is None:
+            order.append(team)
+        elif parent not in children:
+            raise ValueError(f"team {team!r} has unknown parent {parent!r}")
+        else:
+            children[parent].append(team)
+    for team in order:  # grows while we walk it
+        order.extend(children[team])
+    if len(order) != len(parent_of):
+        raise ValueError("team tree has a cycle")
+    return order
+
+
+def rollup_subtrees(parent_of: Mapping[T, T | None], own: Mapping[T, Any], *, zero: Any = None) -> dict[T, Any]:
+    """Subtree totals: each team's own value plus all its descendants'.
+
+    ``parent_of`` maps every team to its parent (None for roots); ``own``
+    holds each team's direct value (histograms, respondent counts: anything
+    that adds). Teams absent from ``own`` count as ``zero``, which defaults
+    to ``first value * 0``. O(teams); inputs are never modified or aliased.
+    """
+    unknown = [team for team in own if team not in parent_of]
+    if unknown:
+        raise ValueError(f"values for teams outside the tree: {unknown!r}")
+    if zero is None:
+        if not own:
+            raise ValueError("pass zero= when no team has a value")
+        zero = next(iter(own.values())) * 0
+    order = _top_down(parent_of)
+    # "+ zero" makes fresh objects: callers may mutate results without
+    # touching their inputs.
+    totals = {team: own.get(team, zero) + zero for team in order}
+    for team in reversed(order):
+        parent = parent_of[team]
+        if parent is not None:
+            totals[parent] = totals[parent] + totals[team]  # new object: no aliasing
+    return totals
+
+
+def team_depths(parent_of: Mapping[T, T | None]) -> dict[T, int]:
+    """Depth of each team (roots 0), for the alignment gap by tree depth."""
+    depth: dict[T, int] = {}
+    for team in _top_down(parent_of):
+        parent = parent_of[team]
+        depth[team] = 0 if parent is None else depth[parent] + 1
+    return depth
