@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from peakos.models import (
+    ApiToken,
     AuditEvent,
     MemberInvitation,
     Membership,
@@ -101,3 +102,9 @@ class AuditEventAdmin(TenantAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # the audit log is append-only
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(TenantAdmin):
+    list_display = ["name", "prefix", "role", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
