@@ -15,6 +15,7 @@ def test_production_deploy_check_reports_nothing():
         "DATABASE_URL": "sqlite:////tmp/peakos-deploy-check.sqlite3",
     }
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
