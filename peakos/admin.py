@@ -10,6 +10,7 @@ from peakos.models import (
     MemberInvitation,
     Membership,
     Organization,
+    PeopleImport,
     Person,
     Priority,
     Team,
@@ -108,3 +109,10 @@ class AuditEventAdmin(TenantAdmin):
 class ApiTokenAdmin(TenantAdmin):
     list_display = ["name", "prefix", "role", "created_at", "last_used_at", "revoked_at"]
     exclude = ["token_hash"]
+
+
+@admin.register(PeopleImport)
+class PeopleImportAdmin(TenantAdmin):
+    list_display = ["filename", "status", "uploaded_by", "created_at", "applied_at"]
+    list_select_related = ["organization", "uploaded_by"]
+    readonly_fields = ["created_at", "applied_at", "fingerprint", "summary"]

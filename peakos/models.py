@@ -383,3 +383,37 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PeopleImport(models.Model):
+    """An uploaded people CSV between its preview and its confirmation.
+
+    The browser import is two requests (upload → preview, then confirm); the file
+    waits here in between. Confirming re-plans from ``content`` inside the write
+    transaction and checks the plan still matches the preview (``fingerprint``).
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Previewed"
+        APPLIED = "applied", "Applied"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.TextField()
+    deactivate_missing = models.BooleanField(default=False)
+    fingerprint = models.CharField(max_length=64)
+    summary = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'people.csv'} ({self.get_status_display()})"
