@@ -140,7 +140,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Opens due survey rounds, closes ended ones, queues invitations and reminders.
+    "surveys-tick": {"task": "surveys.tasks.tick", "schedule": 60.0},
+}
 
 CACHES = {
     "default": (

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from peakos import views
+from surveys import views as survey_views
 
 
 def healthz(request):
@@ -24,6 +25,7 @@ org_patterns = [
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("surveys/", include("surveys.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +39,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -244,6 +244,7 @@ class Round(models.Model):
     frozen_at = models.DateTimeField(null=True, blank=True, help_text="First response: privacy settings frozen.")
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.ORGANIZATION)
     audience_team_ids = models.JSONField(default=list, blank=True)
+    reminder_days = models.JSONField(default=list, blank=True, help_text="Copied from the survey when it opened.")
     invited_count = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

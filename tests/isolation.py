@@ -18,11 +18,16 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.surveys import factories as surveys_factories
+
 # name of a URL parameter -> how to get organization B's value for it.
 PARAM_SOURCES: dict[str, Callable] = {
     "membership_id": lambda b: b.memberships["member"].pk,
     "team_id": lambda b: b.team.pk,
     "person_id": lambda b: b.people[1].pk,
+    "question_id": lambda b: surveys_factories.question_for(b).pk,
+    "round_id": lambda b: surveys_factories.round_for(b).pk,
+    "survey_id": lambda b: surveys_factories.survey_for(b).pk,
 }
 
 # Patterns outside /o/<org_slug>/: the tenant comes from a token or there is none.
@@ -39,6 +44,7 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "password_reset_complete": "authentication",
     "profile": "the user's own account",
     "accept_invitation": "the token names the organization",
+    "survey_answer": "public survey link: the token (only its hash is stored) names the organization",
 }
 
 ADMIN_PREFIX = "admin/"

@@ -1,0 +1,162 @@
+/* Peak OS — the survey answering page (progressive enhancement; the page works without it).
+ *
+ * - keeps a draft of the answers in localStorage while typing, so a reload loses nothing
+ *   (keyed by the round, never by the link's token); the thank-you page deletes it;
+ * - shows progress ("3 of 8 answered") and a character counter for comments;
+ * - moves focus to the error summary when the server sent the form back.
+ */
+(function () {
+  "use strict";
+
+  function storage() {
+    try {
+      var probe = "__peakos__";
+      window.localStorage.setItem(probe, probe);
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (e) {
+      return null; // private mode or storage disabled: no drafts, everything else works
+    }
+  }
+
+  var store = storage();
+
+  // The thank-you page: the answers were stored, drop the draft.
+  var done = document.querySelector("[data-clear-draft]");
+  if (done && store) {
+    store.removeItem(done.getAttribute("data-clear-draft"));
+  }
+
+  var form = document.querySelector("form[data-survey-form]");
+  if (!form) {
+    return;
+  }
+  var key = form.getAttribute("data-draft-key");
+
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && /^q\d+/.test(el.name);
+    });
+  }
+
+  function collect() {
+    var draft = {};
+    fields().forEach(function (el) {
+      if (el.type === "radio") {
+        if (el.checked) {
+          draft[el.name] = el.value;
+        }
+      } else if (el.value !== "") {
+        draft[el.name] = el.value;
+      }
+    });
+    return draft;
+  }
+
+  function save() {
+    if (!store) {
+      return;
+    }
+    try {
+      store.setItem(key, JSON.stringify({ savedAt: Date.now(), answers: collect() }));
+    } catch (e) {
+      /* quota exceeded: keep going without a draft */
+    }
+  }
+
+  function restore() {
+    if (!store) {
+      return;
+    }
+    var raw = store.getItem(key);
+    if (!raw) {
+      return;
+    }
+    var answers;
+    try {
+      answers = JSON.parse(raw).answers || {};
+    } catch (e) {
+      return;
+    }
+    // What the server rendered (answers sent back with errors) wins over the draft.
+    var present = collect();
+    fields().forEach(function (el) {
+      if (!(el.name in answers) || el.name in present) {
+        return;
+      }
+      if (el.type === "radio") {
+        el.checked = el.value === answers[el.name];
+      } else {
+        el.value = answers[el.name];
+      }
+    });
+  }
+
+  function isAnswered(fieldset) {
+    var inputs = fieldset.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < inputs.length; i++) {
+      var el = inputs[i];
+      if (el.type === "radio" ? el.checked : el.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  var text = document.querySelector("[data-progress-text]");
+  var bar = document.querySelector("[data-progress-bar]");
+  var questions = form.querySelectorAll("[data-question]");
+
+  function progress() {
+    var answered = 0;
+    var missing = 0;
+    Array.prototype.forEach.call(questions, function (q) {
+      var ok = isAnswered(q);
+      if (ok) {
+        answered += 1;
+      } else if (q.getAttribute("data-required") === "1") {
+        missing += 1;
+      }
+      q.classList.toggle("is-answered", ok);
+    });
+    if (bar) {
+      bar.value = answered;
+    }
+    if (text) {
+      var total = questions.length;
+      text.textContent =
+        answered + " of " + total + " answered" +
+        (missing ? " · " + missing + " required to go" : answered === total ? " · ready to send" : " · ready to send (the rest is optional)");
+    }
+  }
+
+  function counters() {
+    Array.prototype.forEach.call(form.querySelectorAll("textarea[data-counter]"), function (area) {
+      var out = document.getElementById(area.getAttribute("data-counter"));
+      if (out) {
+        var left = 5000 - area.value.length;
+        out.textContent = left >= 0 ? left.toLocaleString() + " characters left." : (-left).toLocaleString() + " characters too many.";
+      }
+    });
+  }
+
+  var timer = null;
+  function onChange() {
+    progress();
+    counters();
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 250);
+  }
+
+  restore();
+  progress();
+  counters();
+  form.addEventListener("input", onChange);
+  form.addEventListener("change", onChange);
+  window.addEventListener("pagehide", save);
+
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) {
+    summary.focus();
+  }
+})();

@@ -1,0 +1,251 @@
+"""Reads of the surveys app. Set-based: a fixed number of queries per page.
+
+Nothing here returns who answered what: participation is counted from invitations,
+and per-team counts are shown only for teams with enough people invited.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+
+from peakos.models import Organization, Person, Priority, PriorityLevel, Team, TeamDependency, current_period
+from peakos.selectors import subtree_ids, team_tree
+from surveys.bank import SECONDS_PER_KIND, TEMPLATES
+from surveys.models import (
+    Audience,
+    BankQuestion,
+    Dimension,
+    Invitation,
+    Question,
+    QuestionKind,
+    Round,
+    RoundQuestion,
+    Survey,
+    SurveyQuestion,
+    SurveyTeam,
+)
+from surveys.sheet import AnswerSheet, SheetItem
+
+
+def _sheet(questions: list[Question], *, organization: Organization, team_id: int | None) -> AnswerSheet:
+    kinds = {q.kind for q in questions}
+    teams: list[Team] = []
+    if QuestionKind.RATE_TEAM in kinds and team_id is not None:
+        teams = [
+            d.to_team
+            for d in TeamDependency.objects.filter(organization=organization, from_team_id=team_id)
+            .select_related("to_team")
+            .order_by("to_team__name")
+        ]
+    priorities: list[Priority] = []
+    if QuestionKind.PRIORITY_PICK in kinds:
+        priorities = list(
+            Priority.objects.filter(
+                organization=organization, level=PriorityLevel.COMPANY, period=current_period()
+            ).order_by("rank", "title")
+        )
+    items, number = [], 0
+    for q in questions:
+        # A rate-a-team question without dependencies, or a priority pick without
+        # current priorities, has nothing to ask: leave it out.
+        if q.kind == QuestionKind.RATE_TEAM and not teams:
+            continue
+        if q.kind == QuestionKind.PRIORITY_PICK and not priorities:
+            continue
+        number += 1
+        items.append(
+            SheetItem(
+                number=number,
+                question=q,
+                teams=teams if q.kind == QuestionKind.RATE_TEAM else [],
+                priorities=priorities if q.kind == QuestionKind.PRIORITY_PICK else [],
+            )
+        )
+    return AnswerSheet(items=items)
+
+
+def answer_sheet_questions(round: Round) -> list[Question]:
+    """The questions ``round`` asks, frozen when it opened."""
+    return [
+        rq.question for rq in RoundQuestion.objects.filter(round=round).select_related("question").order_by("position")
+    ]
+
+
+def answer_sheet(round: Round, *, team_id: int | None) -> AnswerSheet:
+    """What a respondent of ``round`` in ``team_id`` is asked."""
+    return _sheet(answer_sheet_questions(round), organization=round.organization, team_id=team_id)
+
+
+def preview_team_id(survey: Survey, membership) -> int | None:
+    """The team to preview rate-a-team with: the admin's own, else the first team with dependencies."""
+    own = Person.objects.filter(user_id=membership.user_id, team__isnull=False).values_list("team_id", flat=True)
+    own_id = own.first()
+    if own_id and TeamDependency.objects.filter(from_team_id=own_id).exists():
+        return own_id
+    return TeamDependency.objects.order_by("from_team__name").values_list("from_team_id", flat=True).first() or own_id
+
+
+def survey_sheet(survey: Survey, *, team_id: int | None) -> AnswerSheet:
+    """The sheet the next round of ``survey`` would show (for the preview)."""
+    return _sheet(survey_questions(survey), organization=survey.organization, team_id=team_id)
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    return [
+        sq.question
+        for sq in SurveyQuestion.objects.filter(survey=survey).select_related("question").order_by("position")
+    ]
+
+
+def estimated_minutes(questions: list[Question]) -> int:
+    seconds = sum(SECONDS_PER_KIND.get(q.kind, 10) for q in questions)
+    return max(1, -(-seconds // 60))
+
+
+def audience_people(survey: Survey) -> list[tuple[int, int | None, str]]:
+    """(person id, team id, layer) of everyone a round of ``survey`` goes to now."""
+    people = Person.objects.filter(organization=survey.organization, active=True)
+    if survey.audience == Audience.TEAMS:
+        tree = team_tree(survey.organization)
+        team_ids: set[int] = set()
+        for root in SurveyTeam.objects.filter(survey=survey).values_list("team_id", flat=True):
+            team_ids |= subtree_ids(tree, root)
+        people = people.filter(team_id__in=team_ids)
+    return list(people.order_by("id").values_list("id", "team_id", "layer"))
+
+
+def surveys_overview(organization: Organization) -> list[Survey]:
+    """Every survey with its round count and latest round (two queries)."""
+    surveys = list(
+        Survey.objects.filter(organization=organization)
+        .annotate(round_count=Count("rounds"), question_count=Count("survey_questions", distinct=True))
+        .order_by("-active", "name")
+    )
+    latest_ids = (
+        Round.objects.filter(organization=organization)
+        .values("survey_id")
+        .annotate(latest=Max("id"))
+        .values_list("latest", flat=True)
+    )
+    latest = {r.survey_id: r for r in rounds_with_counts(Round.objects.filter(id__in=list(latest_ids)))}
+    for s in surveys:
+        s.latest_round = latest.get(s.id)
+    return surveys
+
+
+def rounds_with_counts(qs) -> list[Round]:
+    """Rounds annotated with invited / sent / answered counts (from invitations)."""
+    return list(
+        qs.annotate(
+            sent=Count("invitations", filter=Q(invitations__sent_at__isnull=False)),
+            answered=Count("invitations", filter=Q(invitations__used_at__isnull=False)),
+        ).order_by("-number")
+    )
+
+
+@dataclass
+class TeamParticipation:
+    team: Team | None
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.answered / self.invited) if self.invited else 0
+
+
+@dataclass
+class Participation:
+    invited: int
+    answered: int
+    teams: list[TeamParticipation]
+    hidden_teams: int  # teams with fewer people invited than the threshold
+    threshold: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.answered / self.invited) if self.invited else 0
+
+
+def round_participation(round: Round) -> Participation:
+    """How many were invited and answered, overall and per team (teams as at the
+    invitation). Per-team counts only for teams with at least the threshold invited."""
+    threshold = round.effective_anonymity_threshold
+    rows = (
+        Invitation.objects.filter(round=round)
+        .values("team_id")
+        .annotate(invited=Count("id"), answered=Count("id", filter=Q(used_at__isnull=False)))
+    )
+    rows = list(rows)
+    teams = Team.objects.in_bulk([r["team_id"] for r in rows if r["team_id"]])
+    shown, hidden = [], 0
+    for r in rows:
+        if r["invited"] >= threshold:
+            shown.append(TeamParticipation(teams.get(r["team_id"]), r["invited"], r["answered"]))
+        else:
+            hidden += 1
+    shown.sort(key=lambda t: (t.team is None, t.team.name if t.team else ""))
+    return Participation(
+        invited=sum(r["invited"] for r in rows),
+        answered=sum(r["answered"] for r in rows),
+        teams=shown,
+        hidden_teams=hidden,
+        threshold=threshold,
+    )
+
+
+@dataclass
+class CatalogEntry:
+    key: str
+    dimension: str
+    kind: str
+    text: str
+    required: bool
+    question: Question | None  # the organization's current version, if it has one
+    from_bank: bool
+
+
+def question_catalog(organization: Organization) -> dict[str, list[CatalogEntry]]:
+    """Bank questions (with the organization's current wording when it has a copy)
+    and the organization's own questions, grouped by dimension label."""
+    own = {q.key: q for q in Question.objects.filter(organization=organization, active=True)}
+    entries: list[CatalogEntry] = []
+    for b in BankQuestion.objects.order_by("position"):
+        q = own.pop(b.key, None)
+        entries.append(
+            CatalogEntry(
+                key=b.key,
+                dimension=b.dimension,
+                kind=b.kind,
+                text=q.text if q else b.text,
+                required=q.required if q else b.required,
+                question=q,
+                from_bank=True,
+            )
+        )
+    for q in sorted(own.values(), key=lambda q: q.created_at):
+        entries.append(CatalogEntry(q.key, q.dimension, q.kind, q.text, q.required, q, False))
+    grouped: dict[str, list[CatalogEntry]] = defaultdict(list)
+    order = {d: i for i, d in enumerate(Dimension.values)}
+    for e in sorted(entries, key=lambda e: order.get(e.dimension, 99)):
+        grouped[Dimension(e.dimension).label].append(e)
+    return dict(grouped)
+
+
+def question_versions(question: Question) -> list[Question]:
+    return list(
+        Question.objects.filter(organization=question.organization, key=question.key)
+        .annotate(answer_count=Count("answers"))
+        .order_by("-version")
+    )
+
+
+def templates() -> list[dict]:
+    bank = {b.key: b for b in BankQuestion.objects.all()}
+    return [
+        {"key": key, "label": label, "questions": [bank[k] for k in keys if k in bank]}
+        for key, (label, keys) in TEMPLATES.items()
+    ]

@@ -1,0 +1,159 @@
+"""Invitation and reminder e-mails, sent in batches by Celery tasks, never twice.
+
+Idempotency: each invitation is *claimed* with a conditional UPDATE
+(``SET sent_at = now, token_hash = … WHERE id = … AND sent_at IS NULL``) that commits
+before the message is handed to the mail server, and only the task whose UPDATE
+changed the row sends. A retried or duplicated task finds the row claimed and sends
+nothing. We claim *before* sending on purpose: if the worker dies between the claim
+and the SMTP call, that person gets no first e-mail (the tick does not re-send a
+claimed invitation; the reminder brings a fresh link) — whereas marking *after*
+sending would e-mail them twice when a worker dies after the SMTP call. Failures the
+mail server reports (connection refused, timeouts) release the claim and the task
+retries, so a transient outage loses nothing.
+
+The raw token exists only in the e-mail: the claim stores its SHA-256. Reminders carry
+a fresh token (stored as an ``InvitationToken``) because the first one cannot be
+recovered; every link of an invitation stays valid until the round closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from datetime import datetime
+from smtplib import SMTPRecipientsRefused
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from peakos.services import new_token
+from surveys import selectors
+from surveys.models import Invitation, InvitationToken, RoundStatus
+
+log = logging.getLogger(__name__)
+
+
+def survey_url(raw_token: str) -> str:
+    return settings.SITE_URL + reverse("survey_answer", args=[raw_token])
+
+
+def build_message(invitation: Invitation, raw_token: str, *, reminder: bool, minutes: int) -> EmailMultiAlternatives:
+    round = invitation.round
+    org = invitation.organization
+    closes = round.closes_at.astimezone(zoneinfo.ZoneInfo(org.timezone))
+    context = {
+        "organization": org,
+        "survey": round.survey,
+        "person": invitation.person,
+        "minutes": minutes,
+        "closes_text": f"{closes:%A} {closes.day} {closes:%B %Y, %H:%M}",
+        "timezone": org.timezone,
+        "url": survey_url(raw_token),
+        "reminder": reminder,
+        "threshold": round.effective_anonymity_threshold,
+    }
+    subject = (
+        f"Reminder: {org.name}'s {minutes}-minute pulse closes soon"
+        if reminder
+        else f"{org.name}: a {minutes}-minute pulse survey"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("surveys/email/invitation.txt", context),
+        to=[invitation.person.email],
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+    message.attach_alternative(render_to_string("surveys/email/invitation.html", context), "text/html")
+    return message
+
+
+def _candidates(invitation_ids: list[int], now: datetime):
+    return (
+        Invitation.objects.filter(
+            pk__in=invitation_ids, used_at__isnull=True, round__status=RoundStatus.OPEN, round__closes_at__gt=now
+        )
+        .select_related("person", "organization", "round__survey", "round__organization")
+        .order_by("id")
+    )
+
+
+def _minutes_by_round(invitations) -> dict[int, int]:
+    out = {}
+    for inv in invitations:
+        if inv.round_id not in out:
+            out[inv.round_id] = selectors.estimated_minutes(selectors.answer_sheet_questions(inv.round))
+    return out
+
+
+def send_invitations(*, invitation_ids: list[int], now: datetime | None = None) -> int:
+    """Send the first e-mail of each invitation not sent yet. Returns how many were sent.
+
+    Runs in autocommit (not inside a transaction), so each claim is durable before its
+    message leaves. Raises on a mail-server failure after releasing the failed claim.
+    """
+    now = now or timezone.now()
+    invitations = list(_candidates(invitation_ids, now).filter(sent_at__isnull=True))
+    minutes = _minutes_by_round(invitations)
+    sent = 0
+    connection = get_connection()
+    try:
+        for inv in invitations:
+            raw, digest = new_token()
+            claimed = Invitation.objects.filter(pk=inv.pk, sent_at__isnull=True).update(sent_at=now, token_hash=digest)
+            if not claimed:
+                continue  # another (or an earlier) task sent it
+            try:
+                connection.send_messages([build_message(inv, raw, reminder=False, minutes=minutes[inv.round_id])])
+            except SMTPRecipientsRefused:
+                # The server will never take this address: retrying would not help.
+                log.warning("invitation %s: recipient refused", inv.pk)
+                continue
+            except Exception:
+                Invitation.objects.filter(pk=inv.pk, token_hash=digest).update(sent_at=None, token_hash=None)
+                raise
+            sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def send_reminders(*, invitation_ids: list[int], due: datetime, now: datetime | None = None) -> int:
+    """Remind those who have not answered and were not reminded since ``due``. Each
+    reminder carries a fresh link; the claim is a conditional UPDATE of ``reminded_at``."""
+    now = now or timezone.now()
+    invitations = list(
+        _candidates(invitation_ids, now)
+        .filter(sent_at__isnull=False)
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=due))
+    )
+    minutes = _minutes_by_round(invitations)
+    sent = 0
+    connection = get_connection()
+    try:
+        for inv in invitations:
+            claimed = (
+                Invitation.objects.filter(pk=inv.pk, used_at__isnull=True)
+                .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=due))
+                .update(reminded_at=now)
+            )
+            if not claimed:
+                continue
+            raw, digest = new_token()
+            token = InvitationToken.objects.create(organization=inv.organization, invitation=inv, token_hash=digest)
+            try:
+                connection.send_messages([build_message(inv, raw, reminder=True, minutes=minutes[inv.round_id])])
+            except SMTPRecipientsRefused:
+                log.warning("invitation %s: recipient refused", inv.pk)
+                continue
+            except Exception:
+                token.delete()
+                Invitation.objects.filter(pk=inv.pk, reminded_at=now).update(reminded_at=inv.reminded_at)
+                raise
+            sent += 1
+    finally:
+        connection.close()
+    return sent

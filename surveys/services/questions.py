@@ -1,0 +1,184 @@
+"""Questions: the built-in bank copied into an organization, custom questions, versions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from peakos.models import Organization
+from peakos.services import record_audit
+from surveys.models import Answer, BankQuestion, Dimension, Question, QuestionKind, SurveyQuestion
+
+# Dimensions with a fixed kind; the other (likert) dimensions accept likert5 or single_choice.
+FIXED_KIND = {
+    Dimension.ENPS: QuestionKind.SCALE10,
+    Dimension.PRIORITY_PICK: QuestionKind.PRIORITY_PICK,
+    Dimension.RATE_TEAM: QuestionKind.RATE_TEAM,
+    Dimension.COMMENT: QuestionKind.TEXT,
+}
+MAX_OPTIONS = 20
+
+
+def ensure_questions(*, organization: Organization, keys: list[str]) -> list[Question]:
+    """The organization's active questions for ``keys``, in that order.
+
+    A bank key the organization has not used yet is copied from the bank (version 1).
+    Unknown keys raise ``ValidationError``.
+    """
+    keys = list(dict.fromkeys(keys))
+    existing = {q.key: q for q in Question.objects.filter(organization=organization, key__in=keys, active=True)}
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        bank = {b.key: b for b in BankQuestion.objects.filter(key__in=missing)}
+        unknown = [k for k in missing if k not in bank]
+        if unknown:
+            raise ValidationError({"questions": f"Unknown question(s): {', '.join(unknown)}."})
+        # A superseded (inactive) copy may exist: continue its numbering.
+        latest = {}
+        for key, version in Question.objects.filter(organization=organization, key__in=missing).values_list(
+            "key", "version"
+        ):
+            latest[key] = max(latest.get(key, 0), version)
+        for key in missing:
+            b = bank[key]
+            existing[key] = Question.objects.create(
+                organization=organization,
+                key=key,
+                version=latest.get(key, 0) + 1,
+                dimension=b.dimension,
+                kind=b.kind,
+                text=b.text,
+                required=b.required,
+                options=b.options,
+                from_bank=True,
+            )
+    return [existing[k] for k in keys]
+
+
+def _validate_question(*, dimension: str, kind: str, text: str, options: list[str]) -> None:
+    errors = {}
+    if dimension not in Dimension.values:
+        errors["dimension"] = "Choose a dimension."
+    if kind not in QuestionKind.values:
+        errors["kind"] = "Choose a kind of question."
+    if not errors:
+        fixed = FIXED_KIND.get(dimension)
+        if fixed and kind != fixed:
+            errors["kind"] = f"A {Dimension(dimension).label} question is of kind “{QuestionKind(fixed).label}”."
+        elif not fixed and kind not in (QuestionKind.LIKERT5, QuestionKind.SINGLE_CHOICE, QuestionKind.TEXT):
+            errors["kind"] = f"A {Dimension(dimension).label} question is agree/disagree, single choice or text."
+    if not (text or "").strip():
+        errors["text"] = "Write the question."
+    elif len(text) > 500:
+        errors["text"] = "Keep the question under 500 characters."
+    if kind == QuestionKind.SINGLE_CHOICE and not 2 <= len(options) <= MAX_OPTIONS:
+        errors["options"] = f"A single-choice question needs 2 to {MAX_OPTIONS} options, one a line."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_key(organization: Organization, text: str) -> str:
+    base = slugify(text)[:48].strip("-") or "question"
+    base = f"org-{base}"
+    taken = set(Question.objects.filter(organization=organization, key__startswith=base).values_list("key", flat=True))
+    if base not in taken and not BankQuestion.objects.filter(key=base).exists():
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@transaction.atomic
+def create_question(
+    *,
+    organization: Organization,
+    actor,
+    dimension: str,
+    kind: str,
+    text: str,
+    required: bool = True,
+    help_text: str = "",
+    options: list[str] | None = None,
+) -> Question:
+    """An organization's own question (its key starts with ``org-``)."""
+    options = [o.strip() for o in (options or []) if o.strip()]
+    text = (text or "").strip()
+    _validate_question(dimension=dimension, kind=kind, text=text, options=options)
+    question = Question.objects.create(
+        organization=organization,
+        key=_unique_key(organization, text),
+        version=1,
+        dimension=dimension,
+        kind=kind,
+        text=text,
+        help_text=help_text.strip(),
+        required=required,
+        options=options if kind == QuestionKind.SINGLE_CHOICE else [],
+    )
+    record_audit(organization=organization, actor=actor, action="question.create", obj=question, summary=text)
+    return question
+
+
+@transaction.atomic
+def edit_question(
+    *,
+    question: Question,
+    actor,
+    text: str,
+    required: bool,
+    help_text: str = "",
+    options: list[str] | None = None,
+) -> Question:
+    """Change a question. If it already has answers and its wording (or options) changes,
+    the old version is retired and a new version with the same key replaces it in every
+    survey, so earlier rounds keep the exact wording their answers refer to.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not question.active:
+        raise ValidationError("This is an old version of the question; edit the current one.")
+    options = [o.strip() for o in (options or []) if o.strip()]
+    if question.kind != QuestionKind.SINGLE_CHOICE:
+        options = []
+    text = (text or "").strip()
+    _validate_question(dimension=question.dimension, kind=question.kind, text=text, options=options)
+    wording_changed = text != question.text or options != list(question.options or [])
+    if wording_changed and Answer.objects.filter(question=question).exists():
+        question.active = False
+        question.save(update_fields=["active"])
+        new = Question.objects.create(
+            organization=question.organization,
+            key=question.key,
+            version=question.version + 1,
+            dimension=question.dimension,
+            kind=question.kind,
+            text=text,
+            help_text=help_text.strip(),
+            required=required,
+            options=options,
+            from_bank=question.from_bank,
+        )
+        # Future rounds ask the new wording; rounds already opened keep theirs (RoundQuestion).
+        SurveyQuestion.objects.filter(question=question).update(question=new)
+        record_audit(
+            organization=question.organization,
+            actor=actor,
+            action="question.new_version",
+            obj=new,
+            summary=f"{question.key} v{question.version} → v{new.version}: {text}",
+            data={"before": question.text, "after": text},
+        )
+        return new
+    before = {"text": question.text, "required": question.required}
+    question.text, question.required, question.help_text, question.options = text, required, help_text.strip(), options
+    question.save(update_fields=["text", "required", "help_text", "options"])
+    record_audit(
+        organization=question.organization,
+        actor=actor,
+        action="question.edit",
+        obj=question,
+        summary=f"{question.key}: {text}",
+        data={"before": before, "after": {"text": text, "required": required}},
+    )
+    return question

@@ -1,0 +1,134 @@
+"""Answering: finding an invitation by its link, and storing one anonymous response.
+
+Exactly one response per invitation, enforced by the database, not only in Python:
+
+1. ``UPDATE invitation SET used_at = <today> WHERE id = … AND used_at IS NULL`` — on
+   PostgreSQL a second, concurrent submit blocks on the row lock until the first
+   commits, then matches no row and stops;
+2. ``INSERT`` into ``SubmissionReceipt`` whose primary key is the invitation (NOT NULL,
+   unique): even if step 1 were bypassed, a second insert fails.
+
+Both happen in the same transaction as the Response and its Answers: either all of it
+is stored, or none of it.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from peakos.services import hash_token
+from surveys.models import Answer, Invitation, InvitationToken, Response, Round, RoundStatus, SubmissionReceipt
+from surveys.sheet import AnswerSheet
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+
+
+class AlreadyAnsweredError(Exception):
+    """The invitation was used."""
+
+
+class RoundClosedError(Exception):
+    """The round no longer accepts answers."""
+
+
+def find_invitation(raw_token: str) -> Invitation | None:
+    """The invitation a link names, or None.
+
+    Unscoped on purpose: the token names the organization (the caller then works inside
+    ``org_scope(invitation.organization)``). Only hashes are compared.
+    """
+    if not TOKEN_RE.match(raw_token or ""):
+        return None
+    digest = hash_token(raw_token)
+    base = Invitation.objects.with_scopes_disabled().select_related("organization", "round", "round__survey")
+    invitation = base.filter(token_hash=digest).first()
+    if invitation is None:
+        extra = InvitationToken.objects.with_scopes_disabled().filter(token_hash=digest).values("invitation_id")
+        invitation = base.filter(pk__in=extra).first()
+    return invitation
+
+
+def _day_start(now: datetime) -> datetime:
+    """The invitation keeps only the day it was used: a finer time could be matched
+    with the order of responses."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: datetime | None = None) -> Response:
+    """Validate ``data`` against ``sheet`` and store one anonymous Response with its Answers.
+
+    Raises ``ValidationError`` (bad input: nothing stored), ``AlreadyAnsweredError`` or
+    ``RoundClosedError``. After commit, asks the insights engine to (debounced) recompute.
+    """
+    now = now or timezone.now()
+    answers = sheet.clean(data)  # before any write: bad input changes nothing
+    round = invitation.round
+    org = invitation.organization
+    if round.status != RoundStatus.OPEN or not (round.opens_at <= now < round.closes_at):
+        raise RoundClosedError
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=_day_start(now))
+        if not claimed:
+            raise AlreadyAnsweredError
+        try:
+            with transaction.atomic():
+                SubmissionReceipt.objects.create(invitation_id=invitation.pk, organization=org)
+        except IntegrityError:
+            raise AlreadyAnsweredError
+        if round.frozen_at is None:
+            # The first response freezes the round's privacy settings.
+            Round.objects.filter(pk=round.pk, frozen_at__isnull=True).update(
+                frozen_at=now,
+                anonymity_threshold=org.anonymity_threshold,
+                comment_threshold=org.comment_threshold,
+            )
+        response = Response.objects.create(
+            organization=org,
+            round=round,
+            team_id=invitation.team_id,
+            layer=invitation.layer,
+            submitted_on=now.astimezone(zoneinfo.ZoneInfo(org.timezone)).date(),
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                organization=org,
+                response=response,
+                question=a.question,
+                value=a.value,
+                text=a.text,
+                rated_team_id=a.rated_team_id,
+                priority_id=a.priority_id,
+            )
+            for a in answers
+        )
+        round_id = round.id
+
+        def _recompute():
+            from insights.tasks import schedule_recompute  # lazy: insights owns it
+
+            schedule_recompute(round_id)
+
+        transaction.on_commit(_recompute)
+    invitation.used_at = _day_start(now)
+    return response
+
+
+def check_answers(*, sheet: AnswerSheet, data) -> None:
+    """Validate without storing (the admin's preview)."""
+    sheet.clean(data)
+
+
+__all__ = [
+    "AlreadyAnsweredError",
+    "RoundClosedError",
+    "ValidationError",
+    "check_answers",
+    "find_invitation",
+    "submit_response",
+]

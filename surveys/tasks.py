@@ -1,0 +1,37 @@
+"""Celery tasks of the surveys app: thin (ids in, a service call) and safe to run twice.
+
+``tick`` is what Celery beat runs every minute (``CELERY_BEAT_SCHEDULE`` in
+peakos/settings.py) and what ``manage.py pulses_tick`` runs once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from peakos.models import Organization
+from peakos.tenancy import org_scope
+from surveys.services import mail, schedule
+
+# Mail-server hiccups: retry with backoff. Sending is idempotent (see services/mail.py).
+RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 600, "max_retries": 8}
+
+
+@shared_task(acks_late=True)
+def tick() -> str:
+    """Open due rounds, close ended ones, queue reminders and lost invitations."""
+    return str(schedule.tick())
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_invitations(organization_id: int, invitation_ids: list[int]) -> int:
+    with org_scope(Organization.objects.get(pk=organization_id)):
+        return mail.send_invitations(invitation_ids=invitation_ids)
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_reminders(organization_id: int, invitation_ids: list[int], due: str) -> int:
+    with org_scope(Organization.objects.get(pk=organization_id)):
+        return mail.send_reminders(invitation_ids=invitation_ids, due=datetime.fromisoformat(due))

@@ -1,0 +1,386 @@
+"""Views of the surveys app.
+
+* ``answer``: the public answering page at ``/s/<token>/`` (no login). It resolves the
+  invitation by the token's hash, unscoped (the token names the organization), then
+  works inside that organization's scope.
+* Everything else lives under ``/o/<org_slug>/surveys/`` for those who manage the
+  organization (``permissions.can_manage``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotFound
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peakos import permissions
+from peakos.permissions import require
+from peakos.tenancy import org_scope
+from peakos.views import add_errors
+from surveys import selectors, sheet, throttle
+from surveys.bank import TEMPLATES
+from surveys.forms import QuestionEditForm, QuestionForm, SurveyForm
+from surveys.models import Audience, Question, QuestionKind, Round, RoundStatus, Survey, SurveyTeam
+from surveys.services import questions as question_services
+from surveys.services import schedule, setup, submit
+from surveys.services.setup import org_today
+
+# --------------------------------------------------------------------------- public
+
+
+def _private(view):
+    """Survey pages leak nothing: no Referer to other sites (the URL holds the token),
+    no caching, no indexing."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    return render(request, f"surveys/public/{template}", context, status=status)
+
+
+@_private
+def answer(request, token: str):
+    """Show the survey (GET/HEAD never use the link up) and take the one submission (POST)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    if throttle.is_throttled(request):
+        return HttpResponse("Too many invalid survey links from this address. Try again later.", status=429)
+    invitation = submit.find_invitation(token)
+    if invitation is None:
+        throttle.record_bad_link(request)
+        return HttpResponseNotFound("Not found", content_type="text/plain")
+    org = invitation.organization
+    round = invitation.round
+    base = {"organization": org, "round": round, "survey": round.survey}
+    with org_scope(org):
+        if invitation.used_at is not None:
+            throttle.record_bad_link(request)
+            return _page(request, "already_answered.html", base)
+        if not round.is_accepting:
+            throttle.record_bad_link(request)
+            return _page(request, "closed.html", base, status=410)
+        answer_sheet = selectors.answer_sheet(round, team_id=invitation.team_id)
+        errors: dict = {}
+        if request.method == "POST":
+            try:
+                submit.submit_response(invitation=invitation, sheet=answer_sheet, data=request.POST)
+            except submit.AlreadyAnsweredError:
+                return _page(request, "already_answered.html", base)
+            except submit.RoundClosedError:
+                return _page(request, "closed.html", base, status=410)
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                return _page(request, "thanks.html", {**base, "draft_key": _draft_key(round)})
+        context = {
+            **base,
+            **_sheet_context(answer_sheet, request.POST if errors else None, errors),
+            "draft_key": _draft_key(round),
+            "closes_at": round.closes_at,
+            "anonymity_threshold": round.effective_anonymity_threshold,
+            "comment_threshold": round.effective_comment_threshold,
+            "preview": False,
+        }
+        return _page(request, "answer.html", context, status=200)
+
+
+def _draft_key(round: Round) -> str:
+    # Not the token: the browser's draft storage names the round only.
+    return f"peakos-survey-{round.organization_id}-{round.id}"
+
+
+def _sheet_context(answer_sheet, data, errors) -> dict:
+    return {
+        "items": sheet.bind(answer_sheet, data, errors),
+        "form_errors": errors.get("__all__", []),
+        "question_count": len(answer_sheet.items),
+        "required_count": answer_sheet.required_count,
+        "minutes": selectors.estimated_minutes([i.question for i in answer_sheet.items]),
+    }
+
+
+# --------------------------------------------------------------------------- admin: surveys
+
+
+@require(permissions.can_manage)
+def survey_list(request, org_slug):
+    context = {
+        "surveys": selectors.surveys_overview(request.organization),
+        "templates": selectors.templates(),
+    }
+    return render(request, "surveys/survey_list.html", context)
+
+
+def _survey_form(request, *, survey: Survey | None):
+    org = request.organization
+    catalog = selectors.question_catalog(org)
+    initial = {"start_date": org_today(org)}
+    template = request.GET.get("template")
+    if survey is not None:
+        initial = {
+            "name": survey.name,
+            "questions": [q.key for q in selectors.survey_questions(survey)],
+            "audience": survey.audience,
+            "audience_teams": [
+                str(t) for t in SurveyTeam.objects.filter(survey=survey).values_list("team_id", flat=True)
+            ],
+            "cadence": survey.cadence,
+            "open_days": survey.open_days,
+            "reminder_days": ", ".join(str(d) for d in survey.reminder_days),
+            "start_date": survey.start_date,
+            "send_hour": survey.send_hour,
+        }
+    elif template in TEMPLATES:
+        label, keys = TEMPLATES[template]
+        initial.update({"name": label.split(",")[0], "questions": keys})
+    return SurveyForm(request.POST or None, initial=initial, organization=org, catalog=catalog)
+
+
+def _survey_fields(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "question_keys": _ordered_keys(form, data["questions"]),
+        "audience": data["audience"],
+        "team_ids": data["audience_teams"] if data["audience"] == Audience.TEAMS else [],
+        "cadence": data["cadence"],
+        "open_days": data["open_days"],
+        "reminder_days": data["reminder_days"],
+        "start_date": data["start_date"],
+        "send_hour": data["send_hour"],
+    }
+
+
+def _ordered_keys(form, picked: list[str]) -> list[str]:
+    """Keep the order of a template when the picked set is exactly a template's; else the catalog order."""
+    for _label, keys in TEMPLATES.values():
+        if sorted(keys) == sorted(picked):
+            return list(keys)
+    order = [key for _group, choices in form.fields["questions"].choices for key, _ in choices]
+    return sorted(picked, key=order.index)
+
+
+@require(permissions.can_manage)
+def survey_create(request, org_slug):
+    form = _survey_form(request, survey=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = setup.create_survey(organization=request.organization, actor=request.user, **_survey_fields(form))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"“{survey.name}” is scheduled.")
+            return redirect("survey_detail", org_slug=org_slug, survey_id=survey.id)
+    return render(
+        request,
+        "surveys/survey_form.html",
+        {"form": form, "survey": None, "templates": selectors.templates(), "has_rounds": False},
+    )
+
+
+@require(permissions.can_manage)
+def survey_edit(request, org_slug, survey_id):
+    survey = get_object_or_404(Survey, pk=survey_id)
+    form = _survey_form(request, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.update_survey(survey=survey, actor=request.user, **_survey_fields(form))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Saved. Changes apply to rounds that open from now on.")
+            return redirect("survey_detail", org_slug=org_slug, survey_id=survey.id)
+    has_rounds = survey.rounds.exists()
+    return render(
+        request,
+        "surveys/survey_form.html",
+        {"form": form, "survey": survey, "templates": [], "has_rounds": has_rounds},
+    )
+
+
+@require(permissions.can_manage)
+def survey_detail(request, org_slug, survey_id):
+    survey = get_object_or_404(Survey, pk=survey_id)
+    rounds = selectors.rounds_with_counts(Round.objects.filter(survey=survey))
+    context = {
+        "survey": survey,
+        "questions": selectors.survey_questions(survey),
+        "teams": list(SurveyTeam.objects.filter(survey=survey).select_related("team").order_by("team__name")),
+        "rounds": rounds,
+        "has_open_round": any(r.status == RoundStatus.OPEN for r in rounds),
+        "audience_size": len(selectors.audience_people(survey)),
+    }
+    return render(request, "surveys/survey_detail.html", context)
+
+
+@require(permissions.can_manage)
+@_private
+def survey_preview(request, org_slug, survey_id):
+    """Exactly the employee's page (same template, same sheet), with a banner; saves nothing."""
+    survey = get_object_or_404(Survey, pk=survey_id)
+    team_id = selectors.preview_team_id(survey, request.membership)
+    answer_sheet = selectors.survey_sheet(survey, team_id=team_id)
+    errors: dict = {}
+    checked = False
+    if request.method == "POST":
+        try:
+            submit.check_answers(sheet=answer_sheet, data=request.POST)
+            checked = True
+        except ValidationError as exc:
+            errors = exc.message_dict
+    org = request.organization
+    context = {
+        "organization": org,
+        "survey": survey,
+        "round": None,
+        **_sheet_context(answer_sheet, request.POST if errors else None, errors),
+        "draft_key": f"peakos-survey-preview-{org.id}-{survey.id}",
+        "closes_at": timezone.now() + timedelta(days=survey.open_days),
+        "anonymity_threshold": org.anonymity_threshold,
+        "comment_threshold": org.comment_threshold,
+        "preview": True,
+        "preview_checked": checked,
+        "back_url": request.path.rsplit("preview/", 1)[0],
+    }
+    return _page(request, "answer.html", context)
+
+
+@require_POST
+@require(permissions.can_manage)
+def survey_active(request, org_slug, survey_id):
+    survey = get_object_or_404(Survey, pk=survey_id)
+    active = request.POST.get("active") == "1"
+    setup.set_survey_active(survey=survey, actor=request.user, active=active)
+    messages.success(request, f"“{survey.name}” is {'resumed' if active else 'paused'}.")
+    return redirect("survey_detail", org_slug=org_slug, survey_id=survey.id)
+
+
+@require_POST
+@require(permissions.can_manage)
+def survey_open_now(request, org_slug, survey_id):
+    survey = get_object_or_404(Survey, pk=survey_id)
+    try:
+        round = schedule.open_round(survey=survey, actor=request.user, force=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("survey_detail", org_slug=org_slug, survey_id=survey.id)
+    messages.success(request, f"Round {round.number} is open: {round.invited_count} invitations are on their way.")
+    return redirect("round_detail", org_slug=org_slug, round_id=round.id)
+
+
+# --------------------------------------------------------------------------- admin: rounds
+
+
+@require(permissions.can_manage)
+def round_detail(request, org_slug, round_id):
+    round = get_object_or_404(Round.objects.select_related("survey"), pk=round_id)
+    context = {
+        "round": round,
+        "survey": round.survey,
+        "participation": selectors.round_participation(round),
+        "questions": selectors.answer_sheet_questions(round),
+    }
+    return render(request, "surveys/round_detail.html", context)
+
+
+@require_POST
+@require(permissions.can_manage)
+def round_close(request, org_slug, round_id):
+    round = get_object_or_404(Round.objects.select_related("survey"), pk=round_id)
+    if schedule.close_round(round=round, actor=request.user):
+        messages.success(request, "The round is closed; its scores are being computed.")
+    else:
+        messages.error(request, "This round is not open.")
+    return redirect("round_detail", org_slug=org_slug, round_id=round.id)
+
+
+# --------------------------------------------------------------------------- admin: questions
+
+
+@require(permissions.can_manage)
+def question_list(request, org_slug):
+    return render(request, "surveys/question_list.html", {"catalog": selectors.question_catalog(request.organization)})
+
+
+@require(permissions.can_manage)
+def question_create(request, org_slug):
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question_services.create_question(
+                organization=request.organization, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Question added. Pick it in a survey to ask it.")
+            return redirect("survey_questions", org_slug=org_slug)
+    return render(request, "surveys/question_form.html", {"form": form, "question": None})
+
+
+@require(permissions.can_manage)
+def question_edit(request, org_slug, question_id):
+    question = get_object_or_404(Question, pk=question_id)
+    form = QuestionEditForm(
+        request.POST or None,
+        initial={
+            "text": question.text,
+            "options": "\n".join(question.options or []),
+            "help_text": question.help_text,
+            "required": question.required,
+        },
+    )
+    if question.kind != QuestionKind.SINGLE_CHOICE:
+        del form.fields["options"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = question_services.edit_question(
+                question=question,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                required=form.cleaned_data["required"],
+                help_text=form.cleaned_data["help_text"],
+                options=form.cleaned_data.get("options"),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if new.pk != question.pk:
+                messages.success(
+                    request, f"Saved as version {new.version}: earlier answers keep the wording they answered."
+                )
+            else:
+                messages.success(request, "Question saved.")
+            return redirect("survey_questions", org_slug=org_slug)
+    context = {"form": form, "question": question, "versions": selectors.question_versions(question)}
+    return render(request, "surveys/question_form.html", context)
+
+
+@require(permissions.can_manage)
+def question_from_bank(request, org_slug):
+    """Edit a bank question's wording for this organization: copy it first (POST key)."""
+    if request.method != "POST":
+        return redirect("survey_questions", org_slug=org_slug)
+    try:
+        (question,) = question_services.ensure_questions(
+            organization=request.organization, keys=[request.POST.get("key", "")]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("survey_questions", org_slug=org_slug)
+    return redirect("survey_question_edit", org_slug=org_slug, question_id=question.id)
