@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from peakos import demo
+from surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = demo.seed()
+        surveys_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         for login in logins:
             self.stdout.write(f"  {login.organization:<22} {login.role:<8} {login.email:<32} {login.password}")
