@@ -13,3 +13,4 @@ class PeakosConfig(AppConfig):
 
         navigation.register("Members", "members", order=80, visible=permissions.can_manage)
         navigation.register("Settings", "org_settings", order=90, visible=permissions.can_manage)
+        navigation.register("API tokens", "api_tokens", order=85, visible=permissions.can_manage)

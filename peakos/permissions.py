@@ -82,6 +82,19 @@ def can_see_team(membership: Membership | None, team_id: int) -> bool:
     return visible is None or team_id in visible
 
 
+# --- REST API (issue 8). A token request runs as a stand-in membership with the token's role. ----
+
+
+def is_member(membership: Membership | None) -> bool:
+    """Any member reads the organization, its team tree, dependencies and priorities (as its home page shows)."""
+    return membership is not None
+
+
+def can_see_people(membership: Membership | None) -> bool:
+    """The people directory (names, e-mail addresses, managers): those who see all results."""
+    return can_see_all_results(membership)
+
+
 def require(check):
     """View decorator: ``@require(can_manage)`` raises 403 when the check fails.
 

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets as static files: the API docs load nothing from a CDN
     "peakos",
     "surveys",
     "reviews",
@@ -153,9 +156,41 @@ CACHES = {
     )
 }
 
+# The REST API under /api/v1/ (peakos/api_urls.py; the shared pieces are in peakos/api_base.py).
+# Token first: its WWW-Authenticate header makes unauthenticated requests 401, not 403.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "peakos.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["peakos.api_auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/min")},
+    "EXCEPTION_HANDLER": "peakos.api_base.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "peakos.api_base.ApiSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Peak OS API",
+    "DESCRIPTION": (
+        "Read scores, surveys, reviews and the organization; push people from an HRIS. "
+        "Authenticate with `Authorization: Bearer <token>` (tokens are created by admins under "
+        "/o/<org>/api-tokens/ and belong to one organization). Browser sessions name the organization "
+        "with the `X-Organization: <slug>` header or the `organization=<slug>` query parameter."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "peakos.models.Role", "LayerEnum": "peakos.models.Layer"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from peakos import views
+from peakos import api_token_views, views
 from surveys import views as survey_views
 
 
@@ -25,6 +25,8 @@ org_patterns = [
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("api-tokens/", api_token_views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:api_token_id>/revoke/", api_token_views.api_token_revoke, name="api_token_revoke"),
     path("surveys/", include("surveys.urls")),
 ]
 
@@ -41,5 +43,6 @@ urlpatterns = [
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),
+    path("api/", include("peakos.api_urls")),
     path("admin/", admin.site.urls),
 ]

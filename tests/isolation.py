@@ -9,6 +9,11 @@ take ``org_slug`` are requested with A's slug and must not show B's data either.
 Every URL parameter needs a source in ``PARAM_SOURCES`` and every pattern outside
 ``/o/`` needs a reason in ``PUBLIC_PATTERNS``: a new pattern that is not covered
 fails ``test_every_url_pattern_is_covered``. Apps add their parameters here.
+
+API mode (``check_api_isolation``): every ``/api/v1/`` pattern is requested with every
+method, with organization A's token (and A's session naming B in ``X-Organization``)
+and B's ids, and the other way round: expected 404 (403/405) and none of the other
+organization's data; collection routes must not show it either.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.api import factories as api_factories
 from tests.surveys import factories as surveys_factories
 
 # name of a URL parameter -> how to get organization B's value for it.
@@ -25,6 +31,9 @@ PARAM_SOURCES: dict[str, Callable] = {
     "membership_id": lambda b: b.memberships["member"].pk,
     "team_id": lambda b: b.team.pk,
     "person_id": lambda b: b.people[1].pk,
+    "api_token_id": lambda b: api_factories.api_token_for(b).pk,
+    "dependency_id": lambda b: api_factories.dependency_for(b).pk,
+    "priority_id": lambda b: api_factories.priority_for(b).pk,
     "question_id": lambda b: surveys_factories.question_for(b).pk,
     "round_id": lambda b: surveys_factories.round_for(b).pk,
     "survey_id": lambda b: surveys_factories.survey_for(b).pk,
@@ -44,10 +53,14 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "password_reset_complete": "authentication",
     "profile": "the user's own account",
     "accept_invitation": "the token names the organization",
+    "api:schema": "the OpenAPI schema: describes the API, holds no data",
+    "api:docs": "Swagger UI for the schema, no data",
+    "api:not_found": "the JSON 404 for unknown /api/v1/ paths, no data",
     "survey_answer": "public survey link: the token (only its hash is stored) names the organization",
 }
 
 ADMIN_PREFIX = "admin/"
+API_PREFIX = "api/v1/"
 
 
 @dataclass
@@ -59,6 +72,10 @@ class Route:
     @property
     def is_org(self) -> bool:
         return self.route.startswith("o/<slug:org_slug>/")
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API_PREFIX)
 
 
 def iter_routes(resolver=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
@@ -94,7 +111,7 @@ def uncovered_routes() -> list[str]:
     for r in iter_routes():
         if r.route.startswith(ADMIN_PREFIX):
             continue
-        if r.is_org:
+        if r.is_org or r.is_api:
             if r.name is None:
                 problems.append(f"{r.route}: unnamed pattern (name it so the harness can reverse it)")
             for p in r.params:
@@ -147,3 +164,67 @@ def check_isolation(client, tenant_a, tenant_b, routes: list[Route] | None = Non
                 if found:
                     failures.append(f"{method.upper()} {url} (A's own page): body shows B's data {found}")
     return failures
+
+
+# --- API mode ---------------------------------------------------------------------------------
+
+API_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_routes() -> list[Route]:
+    return [r for r in iter_routes() if r.is_api]
+
+
+def _api_request(client, method: str, url: str, **headers):
+    return client.generic(method.upper(), url, data=b"{}", content_type="application/json", **headers)
+
+
+def check_api_isolation(client, tenant_a, tenant_b, routes: list[Route] | None = None) -> tuple[list[str], set]:
+    """Request every /api/v1/ route across organizations, both ways; return (what leaked, routes checked).
+
+    * X's admin token with Y's ids: 404 (or 403/405) and none of Y's data, for every method;
+    * X's admin token on collection routes, and naming Y in ``X-Organization``: none of Y's data,
+      and 404 when naming Y;
+    * X's owner logged in, naming Y in ``X-Organization``: 404.
+    """
+    from peakos.api_auth import create_api_token
+
+    routes = api_routes() if routes is None else routes
+    failures, checked = [], set()
+    for x, y in ((tenant_a, tenant_b), (tenant_b, tenant_a)):
+        _, raw = create_api_token(organization=x.org, membership=None, name="isolation", role="admin")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        leaks = markers(y)
+        who = f"{x.org.slug} token"
+        for r in routes:
+            missing = [p for p in r.params if p not in PARAM_SOURCES]
+            if missing:
+                failures.append(f"{r.route}: no PARAM_SOURCES entry for {missing}")
+                continue
+            checked.add(r.name)
+            values = {p: PARAM_SOURCES[p](y) for p in r.params}
+            url = reverse(r.name, kwargs=values)
+            client.logout()
+            for method in API_METHODS:
+                response = _api_request(client, method, url, **auth)
+                body = response.content.decode(errors="replace")
+                if values and response.status_code not in (403, 404, 405):
+                    failures.append(f"{method.upper()} {url} ({who}, other's ids): status {response.status_code}")
+                elif response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url} ({who}): status {response.status_code}")
+                found = [m for m in leaks if m in body]
+                if found:
+                    failures.append(f"{method.upper()} {url} ({who}): body shows the other's data {found}")
+            # Naming the other organization: with the token, then as a logged-in owner of X.
+            client.force_login(x.users["owner"])
+            attempts = [(f"{who} naming {y.org.slug}", auth), (f"{x.org.slug} owner naming {y.org.slug}", {})]
+            for label, headers in attempts:
+                response = _api_request(client, "get", url, HTTP_X_ORGANIZATION=y.org.slug, **headers)
+                body = response.content.decode(errors="replace")
+                if response.status_code != 404:
+                    failures.append(f"GET {url} ({label}): status {response.status_code}, expected 404")
+                found = [m for m in leaks if m in body]
+                if found:
+                    failures.append(f"GET {url} ({label}): body shows the other's data {found}")
+            client.logout()
+    return failures, checked

@@ -1,0 +1,286 @@
+"""What every endpoint of the REST API shares: the organization, permissions, pages, errors.
+
+* ``OrgScopedMixin`` — as PostHog resolves the team in a mixin, this resolves the
+  organization once per request (from the token, or for a browser session from the
+  ``X-Organization`` header / ``organization`` query parameter, 404 for a non-member)
+  and runs the whole request inside ``peakos.tenancy.org_scope(org)``: querysets go
+  through the scoped managers, so another organization's ids are simply not found.
+* ``RolePermission`` — asks the rule functions of ``peakos.permissions`` that the
+  view names (``read_rule``, ``write_rule``, ``action_rules``); no role checks here.
+* ``Pagination`` — page numbers, ``page_size`` up to 500.
+* ``exception_handler`` — one error body for every status:
+  ``{"status": 400, "code": "invalid", "detail": "...", "errors": {"field": ["..."]}}``.
+* ``ApiSchema`` — documents those error responses on every operation.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import exceptions, generics, mixins, pagination, permissions, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from peakos import permissions as rules
+from peakos.api_auth import resolve_organization
+from peakos.tenancy import org_scope
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(help_text="A stable, machine-readable code (invalid, not_found, throttled, ...).")
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    errors = serializers.DictField(
+        required=False,
+        help_text="400 only: the messages per field (``non_field_errors`` for the whole request; "
+        "``rows`` for bulk requests, one entry per invalid row).",
+    )
+    retry_after = serializers.IntegerField(required=False, help_text="429 only: seconds to wait.")
+
+
+ERROR_EXAMPLES = {
+    "400": OpenApiExample(
+        "Invalid fields",
+        value={
+            "status": 400,
+            "code": "invalid",
+            "detail": "The request has invalid fields; nothing was changed.",
+            "errors": {"email": ["Enter a valid email address."]},
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+    "401": OpenApiExample(
+        "No or revoked token",
+        value={"status": 401, "code": "not_authenticated", "detail": "Authentication credentials were not provided."},
+        response_only=True,
+        status_codes=["401"],
+    ),
+    "403": OpenApiExample(
+        "Role too low",
+        value={"status": 403, "code": "permission_denied", "detail": "Your role does not allow this."},
+        response_only=True,
+        status_codes=["403"],
+    ),
+    "404": OpenApiExample(
+        "Not in this organization",
+        value={"status": 404, "code": "not_found", "detail": "Not found."},
+        response_only=True,
+        status_codes=["404"],
+    ),
+    "429": OpenApiExample(
+        "Too many requests",
+        value={
+            "status": 429,
+            "code": "throttled",
+            "detail": "Request was throttled. Expected available in 12 seconds.",
+            "retry_after": 12,
+        },
+        response_only=True,
+        status_codes=["429"],
+    ),
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (field errors in ``errors``); nothing was changed.",
+    "401": "No token, or an invalid or revoked one.",
+    "403": "The token's (or user's) role does not allow this.",
+    "404": "Not found in this organization (another organization's ids are never found).",
+    "429": "Too many requests for this token; retry after ``retry_after`` seconds.",
+}
+
+
+def _error_body(status_code: int, code: str, detail: str, **extra) -> dict:
+    return {"status": status_code, "code": code, "detail": detail, **extra}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, then one body shape for every error (see ErrorSerializer)."""
+    if isinstance(exc, DjangoValidationError):
+        # Services raise Django's ValidationError; it is the API's 400. Bulk services give
+        # structured per-row errors in ``api_errors`` (see peakos.services_people.InvalidRowsError).
+        api_errors = getattr(exc, "api_errors", None)
+        if api_errors is not None:
+            body = _error_body(400, "invalid", " ".join(exc.messages), errors=api_errors)
+            return Response(body, status=400)
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        data = response.data
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        response.data = _error_body(
+            response.status_code, "invalid", "The request has invalid fields; nothing was changed.", errors=errors
+        )
+        return response
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    extra = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        extra["retry_after"] = int(exc.wait + 0.999)
+    response.data = _error_body(response.status_code, str(code), str(detail), **extra)
+    return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown /api/v1/ paths answer in the API's error shape, not with the HTML 404 page."""
+    return JsonResponse(_error_body(404, "not_found", "No such endpoint."), status=404)
+
+
+# --- Permissions -------------------------------------------------------------------------------
+
+
+class RolePermission(permissions.BasePermission):
+    """Grant what the view's rule from ``peakos.permissions`` grants the request's membership.
+
+    A view names ``read_rule`` (GET/HEAD/OPTIONS), ``write_rule`` (other methods) and,
+    per action, ``action_rules``; ``object_rule(membership, obj)`` guards single objects.
+    """
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        membership = getattr(view, "membership", None)
+        return membership is not None and bool(view.rule_for_request(request)(membership))
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        rule = getattr(view, "object_rule", None)
+        return rule is None or bool(rule(view.membership, obj))
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+class Pagination(pagination.PageNumberPagination):
+    """``?page=2&page_size=200`` (default 50, at most 500)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+# --- The organization mixin --------------------------------------------------------------------
+
+
+class OrgScopedMixin:
+    """Resolve the organization once, check the role, and run the request inside its scope.
+
+    Sets ``self.organization`` and ``self.membership`` (a Membership, or for a token a
+    ``TokenMembership`` with the token's role). ``get_queryset`` runs inside the scope.
+    """
+
+    permission_classes = [permissions.IsAuthenticated, RolePermission]
+    read_rule = staticmethod(rules.is_member)
+    write_rule = staticmethod(rules.can_manage)
+    action_rules: dict = {}
+    object_rule = None
+    organization = None
+    membership = None
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as stack:
+            self._scope_stack = stack
+            return super().dispatch(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        if not (request.user and request.user.is_authenticated):
+            return  # IsAuthenticated answers 401
+        self.organization, self.membership = resolve_organization(request)
+        self._scope_stack.enter_context(org_scope(self.organization))
+        # Same names the /o/<slug>/ pages use, for code shared with them.
+        request._request.organization = self.organization
+        request._request.membership = self.membership
+
+    def rule_for_request(self, request):
+        action = getattr(self, "action", None)
+        if action in self.action_rules:
+            return self.action_rules[action]
+        return self.read_rule if request.method in permissions.SAFE_METHODS else self.write_rule
+
+    @property
+    def actor(self):
+        """Who audit records name: the session's user; nobody for a token (it has no user)."""
+        return getattr(self.membership, "user", None)
+
+    @property
+    def is_schema_generation(self) -> bool:
+        """drf-spectacular instantiates views without a request organization."""
+        return getattr(self, "swagger_fake_view", False)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context.update(organization=self.organization, membership=self.membership)
+        return context
+
+
+class OrgViewSet(OrgScopedMixin, viewsets.GenericViewSet):
+    """Base of the API's viewsets. Subclasses set ``queryset = Model.objects.none()`` (for the
+    schema and the router) and build the real queryset in ``get_queryset``, inside the scope."""
+
+    lookup_value_converter = "int"
+    pagination_class = Pagination
+
+
+class OrgReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    pass
+
+
+class OrgAPIView(OrgScopedMixin, generics.GenericAPIView):
+    """Base of single endpoints (no list/detail pair)."""
+
+    pagination_class = None
+    filter_backends: list = []
+
+
+# --- Schema ------------------------------------------------------------------------------------
+
+
+class ApiSchema(AutoSchema):
+    """Adds the error responses every endpoint can give, with the shared error body and examples."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["401", "403", "404", "429"]
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            codes.insert(0, "400")
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, ERROR_DESCRIPTIONS[code], [ERROR_EXAMPLES[code]]),
+                    code,
+                    direction=direction,
+                )
+        return responses
+
+    def get_tags(self):
+        tags = getattr(self.view, "schema_tags", None)
+        return list(tags) if tags else super().get_tags()
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "peakos.api_auth.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token of one organization: `Authorization: Bearer pk_…`. "
+            "Created (and revoked) by owners and admins on the organization's API tokens page.",
+        }

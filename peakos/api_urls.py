@@ -1,0 +1,33 @@
+"""URLs of the REST API, included at ``/api/`` by peakos/urls.py.
+
+* ``/api/v1/…`` — the endpoints; each app's viewsets live in its ``api.py``.
+* ``/api/schema/`` — the OpenAPI 3 schema (drf-spectacular), public: it holds no data.
+* ``/api/docs/`` — Swagger UI, its assets served from drf-spectacular-sidecar (no CDN).
+
+URL kwargs are named ``<model>_id`` like the pages', so tests/isolation.py can fill them
+with another organization's ids.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from peakos import api
+from peakos.api_base import api_not_found
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("teams", api.TeamViewSet, basename="team")
+router.register("people", api.PersonViewSet, basename="person")
+router.register("dependencies", api.TeamDependencyViewSet, basename="dependency")
+router.register("priorities", api.PriorityViewSet, basename="priority")
+
+urlpatterns = [
+    path("v1/organization/", api.OrganizationView.as_view(), name="organization"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/v1/ answers in the API's JSON error shape.
+    re_path(r"^v1/", api_not_found, name="not_found"),
+]

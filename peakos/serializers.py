@@ -1,0 +1,113 @@
+"""REST API representations of the core: organization, teams, people, dependencies, priorities.
+
+Related objects are written and read as ids. Their querysets are the scoped managers
+(not ``.all()`` at import time), so an id of another organization is "does not exist".
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from peakos.models import Layer, Organization, Person, Priority, Team, TeamDependency
+from peakos.services_people import MAX_UPSERT_ROWS
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="The role this token (or user) has in the organization.")
+
+    class Meta:
+        model = Organization
+        fields = ["id", "slug", "name", "timezone", "anonymity_threshold", "comment_threshold", "role"]
+        read_only_fields = fields
+
+    def get_role(self, obj) -> str:
+        return self.context["membership"].role
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    headcount = serializers.IntegerField(read_only=True, help_text="Active people in this team (not below it).")
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "kind", "parent", "lead", "archived", "headcount", "created_at"]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects, allow_null=True, required=False)
+    manager = serializers.PrimaryKeyRelatedField(queryset=Person.objects, allow_null=True, required=False)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    attributes = serializers.DictField(required=False, help_text="Free attributes from the HRIS (location, ...).")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "email",
+            "name",
+            "team",
+            "team_name",
+            "manager",
+            "layer",
+            "active",
+            "attributes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "active", "created_at", "updated_at"]
+        extra_kwargs = {"email": {"validators": []}}
+
+
+class PersonUpsertRowSerializer(serializers.Serializer):
+    """One person of a bulk upsert. Only ``email`` is required (and ``name`` for someone new)."""
+
+    email = serializers.EmailField(help_text="The key: matched case-insensitively with the directory.")
+    name = serializers.CharField(required=False, max_length=200, help_text="Required for a new person.")
+    team = serializers.CharField(
+        required=False, allow_null=True, help_text="The team's name (as on the team tree); null for no team."
+    )
+    manager_email = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        help_text="The manager's e-mail: someone in the directory or elsewhere in this request; null for none.",
+    )
+    layer = serializers.ChoiceField(choices=Layer.choices, required=False)
+    active = serializers.BooleanField(required=False, help_text="Defaults to true for a new person.")
+    attributes = serializers.DictField(required=False)
+
+
+class PeopleUpsertSerializer(serializers.Serializer):
+    people = PersonUpsertRowSerializer(many=True, help_text=f"1 to {MAX_UPSERT_ROWS} rows.")
+    deactivate_missing = serializers.BooleanField(
+        default=False,
+        help_text="Deactivate active people not in this request (when sending the full HRIS export).",
+    )
+
+
+class UpsertResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The row's position in the request, from 0.")
+    email = serializers.EmailField()
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+
+
+class PeopleUpsertResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    deactivated = serializers.IntegerField()
+    results = UpsertResultSerializer(many=True)
+
+
+class TeamDependencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TeamDependency
+        fields = ["id", "from_team", "to_team", "note"]
+        read_only_fields = fields
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Priority
+        fields = ["id", "title", "description", "level", "parent", "team", "period", "rank", "created_at"]
+        read_only_fields = fields
