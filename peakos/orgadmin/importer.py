@@ -1,0 +1,512 @@
+"""The people import: check a parsed CSV against the organization, plan every
+change, then apply the plan set-based in one transaction (see ``peoplecsv`` for
+the file format and the row checks).
+
+The plan reads the organization's teams and people once each. Applying it is a
+handful of ``bulk_create`` / ``bulk_update`` / ``UPDATE … WHERE id IN`` queries,
+whatever the file's size, under a lock on the organization row so that two
+imports of one organization run one after the other. Errors are collected, not
+raised one by one, so a person fixes the whole file in one go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from peakos.models import Organization, PeopleImport, Person, Team, TeamKind
+from peakos.orgadmin.peoplecsv import BATCH, ParsedFile, PersonRow, Progress, RowError, no_progress, parse_csv
+from peakos.services import record_audit
+
+
+class CsvImportError(ValidationError):
+    """The file has errors; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.row_errors = sorted(errors)
+        super().__init__([str(e) for e in self.row_errors])
+
+
+class PlanChangedError(ValidationError):
+    """The organization changed between the preview and the confirmation."""
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass
+class NewTeam:
+    key: str
+    name: str
+    parent: int | str | None  # an existing team id, a new team's key, or None
+    kind: str
+    row: int
+    parent_name: str = ""
+
+
+@dataclass
+class TeamMove:
+    team_id: int
+    name: str
+    parent: int | str  # an existing team id or a new team's key
+    before: str
+    after: str
+    row: int
+
+
+@dataclass
+class PersonUpdate:
+    person_id: int
+    source: PersonRow
+    attributes: dict
+    changes: list[tuple[str, str, str]]  # (field, before, after), for people to read
+
+
+@dataclass
+class Plan:
+    """What an import would do. Built from the file and one read of the organization."""
+
+    people_to_create: list[PersonRow] = field(default_factory=list)
+    people_to_update: list[PersonUpdate] = field(default_factory=list)
+    people_to_deactivate: list[tuple[int, str, str]] = field(default_factory=list)  # id, email, name
+    teams_to_create: list[NewTeam] = field(default_factory=list)
+    teams_to_move: list[TeamMove] = field(default_factory=list)
+    unchanged: int = 0
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    team_ids: dict[str, int] = field(default_factory=dict)  # casefolded name -> existing id
+    team_names: dict[int, str] = field(default_factory=dict)  # existing id -> name
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.people_to_create
+            or self.people_to_update
+            or self.people_to_deactivate
+            or self.teams_to_create
+            or self.teams_to_move
+        )
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "created": len(self.people_to_create),
+            "updated": len(self.people_to_update),
+            "deactivated": len(self.people_to_deactivate),
+            "unchanged": self.unchanged,
+            "teams_created": len(self.teams_to_create),
+            "teams_moved": len(self.teams_to_move),
+        }
+
+    def summary_line(self) -> str:
+        s = self.summary()
+        return (
+            f"{s['created']} created, {s['updated']} updated, {s['deactivated']} deactivated, "
+            f"{s['unchanged']} unchanged; {s['teams_created']} teams created, {s['teams_moved']} moved"
+        )
+
+    def change_lines(self, limit: int | None = None) -> list[str]:
+        """Readable lines of every change, for previews, the command and the audit log."""
+        lines = [f"new team {t.name}" for t in self.teams_to_create]
+        lines += [f"team {m.name}: parent {m.before or '(none)'} → {m.after}" for m in self.teams_to_move]
+        lines += [f"new person {p.email}" for p in self.people_to_create]
+        for update in self.people_to_update:
+            what = "; ".join(f"{f}: {b or '(none)'} → {a or '(none)'}" for f, b, a in update.changes)
+            lines.append(f"{update.source.email}: {what}")
+        lines += [f"deactivate {email}" for _, email, _ in self.people_to_deactivate]
+        return lines if limit is None else lines[:limit]
+
+    def fingerprint(self) -> str:
+        """Same changes ⇔ same fingerprint: confirm checks the preview still holds."""
+        payload = json.dumps(self.change_lines(), ensure_ascii=False).encode()
+        return hashlib.sha256(payload).hexdigest()
+
+
+def build_plan(
+    organization: Organization,
+    parsed: ParsedFile,
+    *,
+    deactivate_missing: bool = False,
+    progress: Progress = no_progress,
+) -> Plan:
+    """Check the parsed file against the organization and work out every change.
+
+    Reads the organization's teams and people once each; runs inside its scope.
+    """
+    plan = Plan(rows=parsed.rows, errors=list(parsed.errors))
+    if any(e.row == 1 for e in parsed.errors):
+        return plan  # the header is wrong: the rows cannot be read
+    teams = list(Team.objects.filter(organization=organization).values_list("id", "name", "parent_id"))
+    name_of = {tid: name for tid, name, _ in teams}
+    team_by_key: dict[str, int] = {}
+    for tid, name, _ in sorted(teams, key=lambda t: t[0]):
+        team_by_key.setdefault(name.casefold(), tid)
+    plan.team_ids, plan.team_names = team_by_key, name_of
+    _plan_teams(plan, parsed, teams, name_of, team_by_key)
+    progress("checked the team tree")
+    _plan_people(organization, plan, parsed, deactivate_missing)
+    progress("checked people against the organization")
+    return plan
+
+
+def _plan_teams(plan: Plan, parsed: ParsedFile, teams, name_of, team_by_key) -> None:
+    parent_of: dict[int | str, int | str | None] = {tid: parent for tid, _, parent in teams}
+    parent_before = dict(parent_of)
+    node_of: dict[str, int | str] = {}
+    for key in parsed.teams:
+        node_of[key] = team_by_key.get(key, key)  # existing id, or the new team's key
+        if key not in team_by_key:
+            parent_of[key] = None
+    explicit_row: dict[int | str, int] = {}
+    for key, mention in parsed.teams.items():
+        if not mention.parent_key:
+            continue
+        node, parent = node_of[key], node_of[mention.parent_key]
+        explicit_row[node] = mention.parent_row
+        if parent_of.get(node) != parent:
+            parent_of[node] = parent
+            if isinstance(node, int):
+                plan.teams_to_move.append(
+                    TeamMove(
+                        node,
+                        name_of[node],
+                        parent,
+                        _team_name(parent_before[node], name_of, parsed),
+                        _team_name(parent, name_of, parsed),
+                        mention.parent_row,
+                    )
+                )
+    for cycle in _cycles(parent_of):
+        in_file = [n for n in cycle if n in explicit_row]
+        if not in_file:
+            continue  # an old loop the file did not touch (the database forbids making one)
+        cycle = _rotate(cycle, min(in_file, key=explicit_row.get))
+        path = " → ".join(_team_name(n, name_of, parsed) for n in [*cycle, cycle[0]])
+        plan.errors.append(RowError(explicit_row[cycle[0]], "parent_team", f"team cycle: {path}"))
+    if plan.errors:
+        return
+    for key, mention in parsed.teams.items():
+        if key in team_by_key:
+            continue
+        depth = _depth(parent_of, key)
+        kind = TeamKind.LEADERSHIP if depth == 0 else TeamKind.DEPARTMENT if depth == 1 else TeamKind.TEAM
+        plan.teams_to_create.append(
+            NewTeam(
+                key,
+                mention.name,
+                parent_of[key],
+                str(kind),
+                mention.first_row,
+                _team_name(parent_of[key], name_of, parsed),
+            )
+        )
+
+
+def _team_name(node, name_of: dict[int, str], parsed: ParsedFile) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, int):
+        return name_of[node]
+    return parsed.teams[node].name
+
+
+def _rotate(cycle: list, first) -> list:
+    """The same cycle, starting at ``first`` (the node of the row the error names)."""
+    i = cycle.index(first)
+    return cycle[i:] + cycle[:i]
+
+
+def _depth(parent_of: dict, node) -> int:
+    depth, current = 0, parent_of.get(node)
+    while current is not None:
+        depth += 1
+        current = parent_of.get(current)
+    return depth
+
+
+def _cycles(parent_of: dict) -> list[list]:
+    """Every cycle of a graph where each node has at most one parent (linear time)."""
+    state: dict = {}  # node -> 1 while on the current path, 2 when done
+    cycles = []
+    for start in parent_of:
+        if start in state:
+            continue
+        path, node = [], start
+        while node is not None and node not in state:
+            state[node] = 1
+            path.append(node)
+            node = parent_of.get(node)
+        if node is not None and state.get(node) == 1:
+            cycles.append(path[path.index(node) :])
+        for n in path:
+            state[n] = 2
+    return cycles
+
+
+def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, deactivate_missing: bool) -> None:
+    existing = {
+        email: (pid, name, team_id, manager_id, layer, active, attributes)
+        for pid, email, name, team_id, manager_id, layer, active, attributes in Person.objects.filter(
+            organization=organization
+        ).values_list("id", "email", "name", "team_id", "manager_id", "layer", "active", "attributes")
+    }
+    email_of = {values[0]: email for email, values in existing.items()}
+    in_file = {p.email: p for p in parsed.people}
+    team_name = plan.team_names
+
+    # Managers: known, and no loops once the file is applied.
+    manager_of: dict[str, str | None] = {
+        email: email_of.get(values[3]) for email, values in existing.items() if email not in in_file
+    }
+    for person in parsed.people:
+        manager_of[person.email] = person.manager_email or None
+        if person.manager_email and person.manager_email not in in_file and person.manager_email not in existing:
+            plan.errors.append(
+                RowError(
+                    person.row,
+                    "manager_email",
+                    f"unknown manager “{person.manager_email}”: not in this file and not in {organization.name}",
+                )
+            )
+    for cycle in _cycles({e: (m if m in manager_of else None) for e, m in manager_of.items()}):
+        rows = [e for e in cycle if e in in_file]
+        if rows:
+            cycle = _rotate(cycle, min(rows, key=lambda e: in_file[e].row))
+            path = " → ".join([*cycle, cycle[0]])
+            plan.errors.append(RowError(in_file[cycle[0]].row, "manager_email", f"manager loop: {path}"))
+    if plan.errors:
+        return
+
+    new_team_names = {t.key: t.name for t in plan.teams_to_create}
+    for person in parsed.people:
+        current = existing.get(person.email)
+        if current is None:
+            plan.people_to_create.append(person)
+            continue
+        pid, name, team_id, manager_id, layer, active, attributes = current
+        changes: list[tuple[str, str, str]] = []
+        if name != person.name:
+            changes.append(("name", name, person.name))
+        new_team_id = plan.team_ids.get(person.team_key) if person.team_key else None
+        if person.team_key and new_team_id is None:
+            changes.append(("team", team_name.get(team_id, ""), new_team_names[person.team_key]))
+        elif new_team_id != team_id:
+            changes.append(("team", team_name.get(team_id, ""), team_name.get(new_team_id, "")))
+        if (email_of.get(manager_id) or "") != person.manager_email:
+            changes.append(("manager", email_of.get(manager_id) or "", person.manager_email))
+        if layer != person.layer:
+            changes.append(("layer", layer, person.layer))
+        if not active:
+            changes.append(("active", "no", "yes"))
+        merged = {k: str(v) for k, v in (attributes or {}).items()}
+        before = dict(merged)
+        for column, value in person.attributes.items():
+            if value:
+                merged[column] = value
+            else:
+                merged.pop(column, None)
+        for column in sorted(set(before) | set(merged)):
+            if before.get(column) != merged.get(column):
+                changes.append((column, before.get(column, ""), merged.get(column, "")))
+        if changes:
+            plan.people_to_update.append(PersonUpdate(pid, person, merged, changes))
+        else:
+            plan.unchanged += 1
+    if deactivate_missing:
+        plan.people_to_deactivate = sorted(
+            (values[0], email, values[1]) for email, values in existing.items() if values[5] and email not in in_file
+        )
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def preview_import(
+    organization: Organization, text: str, *, deactivate_missing: bool = False, progress: Progress = no_progress
+) -> Plan:
+    """Parse and plan without writing anything (the browser's preview, ``--dry-run``)."""
+    parsed = parse_csv(text, progress=progress)
+    return build_plan(organization, parsed, deactivate_missing=deactivate_missing, progress=progress)
+
+
+@transaction.atomic
+def import_people(
+    *,
+    organization: Organization,
+    text: str,
+    actor=None,
+    filename: str = "",
+    deactivate_missing: bool = False,
+    expected_fingerprint: str | None = None,
+    progress: Progress = no_progress,
+) -> Plan:
+    """Import a people CSV: all or nothing. Raises ``CsvImportError`` listing every error.
+
+    Plans again inside the transaction, with the organization row locked so two
+    imports of one organization run one after the other. With
+    ``expected_fingerprint`` (the browser's confirm step) it raises ``PlanChangedError``
+    when the organization changed since the preview.
+    """
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    plan = preview_import(organization, text, deactivate_missing=deactivate_missing, progress=progress)
+    if plan.errors:
+        raise CsvImportError(plan.errors)
+    if expected_fingerprint is not None and plan.fingerprint() != expected_fingerprint:
+        raise PlanChangedError("People or teams changed since the preview. Check the new preview, then confirm again.")
+    if not plan.has_changes:
+        record_audit(
+            organization=organization,
+            actor=actor,
+            action="people.import",
+            summary=f"{filename or 'CSV'}: no changes ({plan.rows} rows)",
+            data={"filename": filename, "sha256": _sha(text), **plan.summary()},
+        )
+        return plan
+    _apply(organization, plan, progress)
+    record_audit(
+        organization=organization,
+        actor=actor,
+        action="people.import",
+        summary=f"{filename or 'CSV'}: {plan.summary_line()}",
+        data={
+            "filename": filename,
+            "sha256": _sha(text),
+            "deactivate_missing": deactivate_missing,
+            **plan.summary(),
+            "changes": plan.change_lines(limit=200),
+        },
+    )
+    return plan
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _apply(organization: Organization, plan: Plan, progress: Progress) -> None:
+    now = timezone.now()
+    team_id_of = dict(plan.team_ids)
+    if plan.teams_to_create:
+        created = Team.objects.bulk_create(
+            [Team(organization=organization, name=t.name, kind=t.kind) for t in plan.teams_to_create]
+        )
+        if any(t.pk is None for t in created):  # databases that cannot return ids
+            ids = dict(Team.objects.filter(organization=organization).values_list("name", "id"))
+            for team in created:
+                team.pk = team.id = ids[team.name]
+        for spec, team in zip(plan.teams_to_create, created, strict=True):
+            team_id_of[spec.key] = team.pk
+
+    def resolve(node):
+        return node if isinstance(node, int) or node is None else team_id_of[node]
+
+    parents = [Team(id=team_id_of[t.key], parent_id=resolve(t.parent)) for t in plan.teams_to_create if t.parent]
+    parents += [Team(id=m.team_id, parent_id=resolve(m.parent)) for m in plan.teams_to_move]
+    if parents:
+        Team.objects.bulk_update(parents, ["parent"], batch_size=BATCH)
+    progress(f"wrote {len(plan.teams_to_create)} new teams, moved {len(plan.teams_to_move)}")
+
+    id_of = dict(Person.objects.filter(organization=organization).values_list("email", "id"))
+    new_people = [
+        Person(
+            organization=organization,
+            email=p.email,
+            name=p.name,
+            team_id=team_id_of.get(p.team_key) if p.team_key else None,
+            layer=p.layer,
+            active=True,
+            attributes={k: v for k, v in p.attributes.items() if v},
+        )
+        for p in plan.people_to_create
+    ]
+    for start in range(0, len(new_people), BATCH):
+        Person.objects.bulk_create(new_people[start : start + BATCH])
+        progress(f"created {min(start + BATCH, len(new_people))} of {len(new_people)} people")
+    if any(p.pk is None for p in new_people):
+        id_of = dict(Person.objects.filter(organization=organization).values_list("email", "id"))
+    else:
+        id_of.update((p.email, p.pk) for p in new_people)
+
+    managed = [
+        Person(id=person.pk, manager_id=id_of[source.manager_email])
+        for person, source in zip(new_people, plan.people_to_create, strict=True)
+        if source.manager_email
+    ]
+    if managed:
+        Person.objects.bulk_update(managed, ["manager"], batch_size=BATCH)
+    updates = [
+        Person(
+            id=u.person_id,
+            name=u.source.name,
+            team_id=team_id_of.get(u.source.team_key) if u.source.team_key else None,
+            manager_id=id_of[u.source.manager_email] if u.source.manager_email else None,
+            layer=u.source.layer,
+            active=True,
+            attributes=u.attributes,
+            updated_at=now,
+        )
+        for u in plan.people_to_update
+    ]
+    if updates:
+        fields = ["name", "team", "manager", "layer", "active", "attributes", "updated_at"]
+        for start in range(0, len(updates), BATCH):
+            Person.objects.bulk_update(updates[start : start + BATCH], fields)
+            progress(f"updated {min(start + BATCH, len(updates))} of {len(updates)} people")
+    ids = [pid for pid, _, _ in plan.people_to_deactivate]
+    for start in range(0, len(ids), 500):  # SQLite limits the number of query parameters
+        Person.objects.filter(id__in=ids[start : start + 500]).update(active=False, updated_at=now)
+    if ids:
+        progress(f"deactivated {len(ids)} people")
+
+
+# --------------------------------------------------------------------------- preview storage (browser)
+
+
+@transaction.atomic
+def store_preview(
+    *, organization: Organization, actor, text: str, filename: str, deactivate_missing: bool, plan: Plan
+) -> PeopleImport:
+    """Keep an uploaded file between its preview and its confirmation."""
+    return PeopleImport.objects.create(
+        organization=organization,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        filename=filename[:200],
+        content=text,
+        deactivate_missing=deactivate_missing,
+        fingerprint=plan.fingerprint(),
+        summary=plan.summary(),
+    )
+
+
+def confirm_import(*, people_import: PeopleImport, actor) -> Plan:
+    """Apply a previewed upload. Raises ``PlanChangedError`` (with a fresh preview stored) if it no longer holds."""
+    if people_import.status == PeopleImport.Status.APPLIED:
+        raise ValidationError("This file was already imported.")
+    try:
+        with transaction.atomic():
+            plan = import_people(
+                organization=people_import.organization,
+                text=people_import.content,
+                actor=actor,
+                filename=people_import.filename,
+                deactivate_missing=people_import.deactivate_missing,
+                expected_fingerprint=people_import.fingerprint,
+            )
+            people_import.status = PeopleImport.Status.APPLIED
+            people_import.applied_at = timezone.now()
+            people_import.summary = plan.summary()
+            people_import.save(update_fields=["status", "applied_at", "summary"])
+    except PlanChangedError:
+        fresh = preview_import(
+            people_import.organization, people_import.content, deactivate_missing=people_import.deactivate_missing
+        )
+        people_import.fingerprint = fresh.fingerprint()
+        people_import.summary = fresh.summary()
+        people_import.save(update_fields=["fingerprint", "summary"])
+        raise
+    return plan
