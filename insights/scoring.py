@@ -32,7 +32,8 @@ Histograms and scales
     ``likert_histogram(answers)``, ``enps_histogram(answers)``,
     ``likert_summary(hist) -> LikertSummary``, ``score_from_mean(mean)``,
     ``dimension_summary(item_hists) -> LikertSummary``,
-    ``disagreement(hist)``, ``enps_summary(hist) -> EnpsSummary``, ``enps(hist)``
+    ``disagreement(hist)``, ``enps_summary(hist) -> EnpsSummary``, ``enps(hist)``,
+    ``summaries(hists) -> Summaries`` (the same, vectorised over many histograms)
 Comparisons
     ``participation(responses, invitations)``, ``delta(current, previous)``,
     ``alignment_gap(leadership_score, scores)``
@@ -43,11 +44,12 @@ Coordination
     ``coordination_matrix(ratings, threshold=None) -> CoordinationMatrix``,
     ``received_coordination(ratings, threshold=None)``, ``asymmetry(mean)``
 Drivers
-    ``driver_analysis(per_respondent, outcomes=..., min_respondents=30)``
+    ``driver_analysis(per_respondent, outcomes=..., min_respondents=30)``,
+    ``pearson_from_sums(n, sx, sy, sxx, syy, sxy, min_pairs=30)`` (additive form)
 Anonymity
     ``suppressed(n, threshold)``,
     ``comment_threshold_ok(respondents, comment_threshold, score_threshold=)``,
-    ``Scope``, ``protect_differencing(scopes, threshold) -> set``
+    ``Scope``, ``protect_differencing(scopes, threshold, hidden=()) -> set``
 Trees
     ``rollup_subtrees(parent_of, own, zero=None)``, ``team_depths(parent_of)``
 """
@@ -248,6 +250,57 @@ def enps_summary(hist: npt.ArrayLike) -> EnpsSummary:
 def enps(hist: npt.ArrayLike) -> float | None:
     """eNPS of a 0–10 histogram, −100..100; None when empty."""
     return enps_summary(hist).enps
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """:func:`likert_summary` / :func:`enps_summary` for many histograms at once.
+
+    Arrays of the histograms' leading shape; NaN where a histogram is empty.
+    ``score`` is the 0–100 score for Likert and the eNPS (−100..100) for
+    0–10 histograms; ``favorable_share`` / ``unfavorable_share`` are the
+    shares of 4–5 / 1–2 answers (Likert) or of promoters / detractors (0–10).
+    """
+
+    n: npt.NDArray[np.int64]
+    mean: npt.NDArray[np.float64]
+    score: npt.NDArray[np.float64]
+    favorable_share: npt.NDArray[np.float64]
+    unfavorable_share: npt.NDArray[np.float64]
+    spread: npt.NDArray[np.float64]
+
+
+def summaries(hists: npt.ArrayLike) -> Summaries:
+    """Vectorised summaries of a stack of histograms (last axis = value).
+
+    The same formulas as :func:`likert_summary` (last axis of length 6) and
+    :func:`enps_summary` (length 11), computed with array operations so a
+    round's thousands of scope × dimension cells cost one call, not one
+    Python call each.
+    """
+    h = np.asarray(hists)
+    if h.ndim < 1 or h.shape[-1] not in (LIKERT_LENGTH, ENPS_LENGTH):
+        raise ValueError(f"histograms must end in an axis of length 6 or 11, got {h.shape}")
+    if h.dtype.kind not in "iu" or (h < 0).any():
+        raise ValueError("histogram counts must be non-negative integers")
+    likert = h.shape[-1] == LIKERT_LENGTH
+    if likert and h[..., 0].any():
+        raise ValueError("Likert histograms are indexed by value; index 0 must be 0")
+    h = h.astype(np.int64, copy=False)
+    n = h.sum(axis=-1)
+    values = np.arange(h.shape[-1], dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (h @ values) / n
+        spread = np.sqrt(np.maximum(((values - mean[..., None]) ** 2 * h).sum(axis=-1) / n, 0.0))
+        if likert:
+            favorable = h[..., list(FAVORABLE_VALUES)].sum(axis=-1) / n
+            unfavorable = h[..., list(UNFAVORABLE_VALUES)].sum(axis=-1) / n
+            score = (mean - 1.0) / 4.0 * 100.0
+        else:
+            favorable = h[..., list(PROMOTER_VALUES)].sum(axis=-1) / n
+            unfavorable = h[..., list(DETRACTOR_VALUES)].sum(axis=-1) / n
+            score = 100.0 * (favorable - unfavorable)
+    return Summaries(n, mean, score, favorable, unfavorable, spread)
 
 
 # --------------------------------------------------------------------------
@@ -477,6 +530,40 @@ def _pearson(x: pd.Series, y: pd.Series, min_pairs: int) -> float:
     return max(-1.0, min(1.0, float(xv @ yv) / denominator))
 
 
+PEARSON_SUMS = ("n", "sx", "sy", "sxx", "syy", "sxy")
+
+
+def pearson_from_sums(
+    n: npt.ArrayLike,
+    sx: npt.ArrayLike,
+    sy: npt.ArrayLike,
+    sxx: npt.ArrayLike,
+    syy: npt.ArrayLike,
+    sxy: npt.ArrayLike,
+    *,
+    min_pairs: int = DEFAULT_DRIVER_MIN_RESPONDENTS,
+) -> npt.NDArray[np.float64]:
+    """Pearson correlation from sums over the complete (x, y) pairs.
+
+    ``r = (n·Σxy − Σx·Σy) / sqrt((n·Σx² − (Σx)²) · (n·Σy² − (Σy)²))``, the
+    same r as :func:`driver_analysis`. The six sums *add*: a team's sums are
+    the sum of its members', so every scope of the team tree gets its
+    drivers from per-team sums, as histograms do for scores. NaN below
+    ``min_pairs`` pairs and where x or y does not vary.
+    """
+    if min_pairs < MIN_ANONYMITY_THRESHOLD:
+        raise ValueError(f"min_pairs must be at least {MIN_ANONYMITY_THRESHOLD}")
+    n, sx, sy, sxx, syy, sxy = (np.asarray(a, dtype=np.float64) for a in (n, sx, sy, sxx, syy, sxy))
+    vx = n * sxx - sx * sx
+    vy = n * syy - sy * sy
+    # Relative tolerance: n·Σx² − (Σx)² of a constant column is rounding noise, not variation.
+    flat = (vx <= 1e-9 * np.maximum(n * sxx, 1.0)) | (vy <= 1e-9 * np.maximum(n * syy, 1.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (n * sxy - sx * sy) / np.sqrt(vx * vy)
+    r = np.clip(r, -1.0, 1.0)
+    return np.where((n < min_pairs) | flat, np.nan, r)
+
+
 def driver_analysis(
     per_respondent: pd.DataFrame,
     *,
@@ -602,42 +689,39 @@ def _children_first(scopes: Sequence[Scope], by_id: Mapping[ScopeId, Scope]) -> 
     return top_down[::-1]
 
 
-def _find_leak(
-    scopes: Sequence[Scope], bottom_up: Sequence[Scope], hidden: set[ScopeId], threshold: int
-) -> tuple[ScopeId, ...] | None:
-    """Shown scopes whose subtraction from a shown parent leaves 1..threshold−1.
+def _cover(scope: Scope, covers: Mapping[ScopeId, Covers], hidden: set[ScopeId]) -> Covers:
+    """What can be subtracted in place of ``scope``: itself when shown; when
+    hidden, its shown descendants (a hidden child does not stop the
+    subtraction: its own shown descendants can be subtracted in its place).
 
-    A hidden child does not stop the subtraction: its own shown descendants
-    can be subtracted in its place, so covers descend through hidden scopes.
+    A hidden leaf covers nothing. A hidden scope with children is always
+    replaced by its shown descendants: not descending only adds the scope's
+    own cover (0 or >= threshold) to the residual, so it never reveals more.
     """
-    covers: dict[ScopeId, Covers] = {}
-    for scope in bottom_up:
-        if scope.id not in hidden:
-            covers[scope.id] = {scope.respondents: (scope.id,)}
-            continue
-        # A hidden leaf covers nothing. A hidden scope with children is always
-        # replaced by its shown descendants: not descending only adds the
-        # scope's own cover (0 or >= threshold) to the residual, so it never
-        # reveals more.
-        options: Covers = {} if scope.child_groups else {0: ()}
-        for group in scope.child_groups:
-            for total, used in _combine(covers[c] for c in group).items():
-                options.setdefault(total, used)
-        covers[scope.id] = options
-    for parent in scopes:
-        if parent.id in hidden:
-            continue
-        for group in parent.child_groups:
-            for total, used in _combine(covers[c] for c in group).items():
-                if 0 < parent.respondents - total < threshold:
-                    return used
+    if scope.id not in hidden:
+        return {scope.respondents: (scope.id,)}
+    options: Covers = {} if scope.child_groups else {0: ()}
+    for group in scope.child_groups:
+        for total, used in _combine(covers[c] for c in group).items():
+            options.setdefault(total, used)
+    return options
+
+
+def _leak_of(parent: Scope, covers: Mapping[ScopeId, Covers], threshold: int) -> tuple[ScopeId, ...] | None:
+    """The first subtraction from a shown parent that leaves 1..threshold-1, if any."""
+    for group in parent.child_groups:
+        for total, used in _combine(covers[c] for c in group).items():
+            if 0 < parent.respondents - total < threshold:
+                return used
     return None
 
 
-def protect_differencing(scopes: Sequence[Scope], threshold: int) -> set[ScopeId]:
+def protect_differencing(scopes: Sequence[Scope], threshold: int, *, hidden: Iterable[ScopeId] = ()) -> set[ScopeId]:
     """Ids of every scope to suppress so no small group can be derived.
 
-    1. A scope with fewer than ``threshold`` respondents is suppressed.
+    1. A scope with fewer than ``threshold`` respondents is suppressed, and
+       so is every scope in ``hidden`` (already suppressed for another
+       reason, e.g. by the score threshold when protecting comments).
     2. For every shown scope and each of its child groups, subtract the
        shown children (descending through suppressed children into their
        shown descendants). If 0 < residual < threshold, the residual group's
@@ -647,10 +731,14 @@ def protect_differencing(scopes: Sequence[Scope], threshold: int) -> set[ScopeId
        can open a residual elsewhere, so we iterate to a fixed point.
 
     Each round suppresses one more scope, so it ends after at most
-    len(scopes) rounds. Not covered: differencing across rounds or live
-    updates within a round, across scopes not declared as parent and child
-    (e.g. a team against a layer), and homogeneity (a unanimous scope reveals
-    each member's answer). See docs/scoring.md.
+    len(scopes) rounds. Each round only re-examines what the new suppression
+    touched (the scope, its suppressed ancestors and the shown parents next
+    to them), so a round costs the depth of the hierarchy, not its size; the
+    result is the one of re-examining every scope in input order. Not
+    covered: differencing across rounds or live updates within a round,
+    across scopes not declared as parent and child (e.g. a team against a
+    layer), and homogeneity (a unanimous scope reveals each member's answer).
+    See docs/scoring.md.
     """
     _check_threshold(threshold)
     by_id: dict[ScopeId, Scope] = {}
@@ -659,11 +747,54 @@ def protect_differencing(scopes: Sequence[Scope], threshold: int) -> set[ScopeId
             raise ValueError(f"duplicate scope id {scope.id!r}")
         by_id[scope.id] = scope
     bottom_up = _children_first(scopes, by_id)
+    suppressed_ids = set(hidden)
+    unknown = suppressed_ids - by_id.keys()
+    if unknown:
+        raise ValueError(f"hidden lists unknown scopes {sorted(map(repr, unknown))}")
+    suppressed_ids.update(scope.id for scope in scopes if scope.respondents < threshold)
     position = {scope.id: i for i, scope in enumerate(scopes)}
-    hidden = {scope.id for scope in scopes if scope.respondents < threshold}
-    while (leak := _find_leak(scopes, bottom_up, hidden, threshold)) is not None:
-        hidden.add(min(leak, key=lambda sid: (by_id[sid].respondents, position[sid])))
-    return hidden
+    order = {scope.id: i for i, scope in enumerate(bottom_up)}
+    parents_of: dict[ScopeId, list[ScopeId]] = {}
+    for scope in scopes:
+        for child in _children_of(scope):
+            parents_of.setdefault(child, []).append(scope.id)
+
+    covers: dict[ScopeId, Covers] = {}
+    for scope in bottom_up:
+        covers[scope.id] = _cover(scope, covers, suppressed_ids)
+    leaks: dict[int, tuple[ScopeId, ...]] = {}  # position of a shown parent -> its first leak
+    for scope in scopes:
+        if scope.child_groups and scope.id not in suppressed_ids:
+            leak = _leak_of(scope, covers, threshold)
+            if leak is not None:
+                leaks[position[scope.id]] = leak
+
+    while leaks:
+        used = leaks[min(leaks)]
+        victim = min(used, key=lambda sid: (by_id[sid].respondents, position[sid]))
+        suppressed_ids.add(victim)
+        leaks.pop(position[victim], None)
+        # The victim's cover changes, and with it the cover of every
+        # suppressed ancestor reached through suppressed scopes only; the
+        # shown parents next to those must be checked again.
+        dirty, frontier, recheck = {victim}, [victim], set()
+        while frontier:
+            for parent in parents_of.get(frontier.pop(), ()):
+                if parent in suppressed_ids:
+                    if parent not in dirty:
+                        dirty.add(parent)
+                        frontier.append(parent)
+                else:
+                    recheck.add(parent)
+        for sid in sorted(dirty, key=order.__getitem__):
+            covers[sid] = _cover(by_id[sid], covers, suppressed_ids)
+        for sid in recheck:
+            leak = _leak_of(by_id[sid], covers, threshold)
+            if leak is None:
+                leaks.pop(position[sid], None)
+            else:
+                leaks[position[sid]] = leak
+    return suppressed_ids
 
 
 # --------------------------------------------------------------------------
