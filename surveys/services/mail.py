@@ -125,6 +125,9 @@ def send_reminders(*, invitation_ids: list[int], due: datetime, now: datetime | 
     """Remind those who have not answered and were not reminded since ``due``. Each
     reminder carries a fresh link; the claim is a conditional UPDATE of ``reminded_at``."""
     now = now or timezone.now()
+    # Never record a reminder as earlier than its due time (worker and beat clocks may
+    # differ): otherwise the next tick would see it as not yet reminded and send again.
+    stamp = max(now, due)
     invitations = list(
         _candidates(invitation_ids, now)
         .filter(sent_at__isnull=False)
@@ -138,7 +141,7 @@ def send_reminders(*, invitation_ids: list[int], due: datetime, now: datetime | 
             claimed = (
                 Invitation.objects.filter(pk=inv.pk, used_at__isnull=True)
                 .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=due))
-                .update(reminded_at=now)
+                .update(reminded_at=stamp)
             )
             if not claimed:
                 continue
@@ -151,7 +154,7 @@ def send_reminders(*, invitation_ids: list[int], due: datetime, now: datetime | 
                 continue
             except Exception:
                 token.delete()
-                Invitation.objects.filter(pk=inv.pk, reminded_at=now).update(reminded_at=inv.reminded_at)
+                Invitation.objects.filter(pk=inv.pk, reminded_at=stamp).update(reminded_at=inv.reminded_at)
                 raise
             sent += 1
     finally:

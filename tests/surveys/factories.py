@@ -32,7 +32,7 @@ def make_survey(tenant, *, name="Alignment pulse", keys=None, **fields) -> Surve
         organization=tenant.org,
         actor=tenant.users["admin"],
         name=name,
-        question_keys=list(keys or ALIGNMENT_PULSE),
+        question_keys=list(ALIGNMENT_PULSE if keys is None else keys),
         **fields,
     )
 
@@ -79,3 +79,25 @@ def round_for(tenant) -> Round:
 
 def question_for(tenant) -> Question:
     return question_services.ensure_questions(organization=tenant.org, keys=["alignment-why"])[0]
+
+
+def valid_answers(round: Round, team_id: int | None, *, comment: str = "Keep going.") -> dict[str, str]:
+    """A complete, valid POST for the answering page."""
+    from surveys import selectors
+
+    data: dict[str, str] = {}
+    for item in selectors.answer_sheet(round, team_id=team_id).items:
+        kind = item.question.kind
+        if kind == "likert5":
+            data[item.name] = "4"
+        elif kind == "scale10":
+            data[item.name] = "9"
+        elif kind == "text":
+            data[item.name] = comment
+        elif kind == "single_choice":
+            data[item.name] = "0"
+        elif kind == "rate_team":
+            data.update({f"{item.name}_t{t.id}": "3" for t in item.teams})
+        elif kind == "priority_pick":
+            data.update({f"{item.name}_r{i + 1}": str(p.id) for i, p in enumerate(item.priorities[:3])})
+    return data
