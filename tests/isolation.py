@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.api import factories as api_factories
+from tests.reviews import factories as reviews_factories
 from tests.surveys import factories as surveys_factories
 
 # name of a URL parameter -> how to get organization B's value for it.
@@ -37,6 +38,10 @@ PARAM_SOURCES: dict[str, Callable] = {
     "question_id": lambda b: surveys_factories.question_for(b).pk,
     "round_id": lambda b: surveys_factories.round_for(b).pk,
     "survey_id": lambda b: surveys_factories.survey_for(b).pk,
+    "cycle_id": lambda b: reviews_factories.cycle_for(b).pk,
+    "review_id": lambda b: reviews_factories.review_for(b).pk,
+    "ask_id": lambda b: reviews_factories.ask_for(b).pk,
+    "action_id": lambda b: reviews_factories.action_for(b).pk,
 }
 
 # Patterns outside /o/<org_slug>/: the tenant comes from a token or there is none.
