@@ -1,0 +1,396 @@
+"""What the insights engine stores: precomputed results of each survey round.
+
+Dashboards, exports and the API read these rows, never raw answers. Every row
+belongs to one round and one *scope*:
+
+* ``organization`` — everyone who answered;
+* ``leadership`` — the members of a leadership-kind team (its own people, not
+  its subtree: the subtree of the top team is the organization);
+* ``department`` / ``team`` — a team's whole subtree (its members and every
+  team below it), by the team's kind;
+* ``layer`` — everyone of one management layer (executive … individual);
+* ``depth`` — the members of every team at one depth of the tree (0 = top).
+
+A *suppressed* row says "not enough responses" and stores no values at all —
+not even the respondent count; CheckConstraints make that a database rule,
+so no page, export or API can show what was never stored.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from peakos.models import MIN_ANONYMITY_THRESHOLD, Layer, Organization, Priority, Team
+from peakos.tenancy import OrgScopedManager
+from surveys.models import Dimension, Round
+
+
+class ScopeKind(models.TextChoices):
+    ORGANIZATION = "organization", "Organization"
+    LEADERSHIP = "leadership", "Leadership team"
+    DEPARTMENT = "department", "Department"
+    TEAM = "team", "Team"
+    LAYER = "layer", "Layer"
+    DEPTH = "depth", "Depth in the team tree"
+
+
+TEAM_SCOPE_KINDS = (ScopeKind.LEADERSHIP, ScopeKind.DEPARTMENT, ScopeKind.TEAM)
+
+# Exactly one way to name each kind of scope: a team, a layer, a depth or nothing.
+SCOPE_SHAPE = (
+    Q(scope_kind=ScopeKind.ORGANIZATION, team__isnull=True, layer="", depth__isnull=True)
+    | Q(scope_kind__in=TEAM_SCOPE_KINDS, team__isnull=False, layer="", depth__isnull=True)
+    | (Q(scope_kind=ScopeKind.LAYER, team__isnull=True, depth__isnull=True) & ~Q(layer=""))
+    | Q(scope_kind=ScopeKind.DEPTH, team__isnull=True, layer="", depth__isnull=False)
+)
+
+
+def _scope_unique(prefix: str, extra: tuple[str, ...]) -> list[models.UniqueConstraint]:
+    """One row per round × scope (× ``extra``): a partial unique index per kind of scope."""
+    return [
+        models.UniqueConstraint(
+            fields=["round", *extra], condition=Q(scope_kind=ScopeKind.ORGANIZATION), name=f"{prefix}_unique_org"
+        ),
+        models.UniqueConstraint(
+            fields=["round", "team", *extra], condition=Q(scope_kind__in=TEAM_SCOPE_KINDS), name=f"{prefix}_unique_team"
+        ),
+        models.UniqueConstraint(
+            fields=["round", "layer", *extra], condition=Q(scope_kind=ScopeKind.LAYER), name=f"{prefix}_unique_layer"
+        ),
+        models.UniqueConstraint(
+            fields=["round", "depth", *extra], condition=Q(scope_kind=ScopeKind.DEPTH), name=f"{prefix}_unique_depth"
+        ),
+    ]
+
+
+def _all_null(*fields: str) -> Q:
+    return Q(**{f"{field}__isnull": True for field in fields})
+
+
+class ScopedResult(models.Model):
+    """A result of one round for one scope. Abstract: the tables below add their figures."""
+
+    # No separate index on organization: rows are always read by round (indexed), and
+    # every index slows the bulk write of a round's thousands of rows.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    scope_kind = models.CharField(max_length=16, choices=ScopeKind.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
+    depth = models.PositiveSmallIntegerField(null=True, blank=True)
+    suppressed = models.BooleanField()
+    respondents = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope_kind == ScopeKind.ORGANIZATION:
+            return "Organization"
+        if self.scope_kind == ScopeKind.LAYER:
+            return Layer(self.layer).label
+        if self.scope_kind == ScopeKind.DEPTH:
+            return f"Depth {self.depth}"
+        return str(self.team)
+
+
+SNAPSHOT_VALUES = (
+    "respondents",
+    "mean",
+    "score",
+    "favorable_share",
+    "unfavorable_share",
+    "spread",
+    "delta",
+    "gap",
+    "driver_enps",
+    "driver_alignment",
+)
+
+
+class Snapshot(ScopedResult):
+    """One round × scope × dimension: the dimension's pooled Likert answers (or eNPS).
+
+    ``score`` is 0–100 for Likert dimensions and the eNPS (−100..100) for ``enps``;
+    ``favorable_share`` / ``unfavorable_share`` are 4–5 / 1–2 answers, or
+    promoters / detractors for eNPS. ``spread`` is the disagreement (population
+    standard deviation of the answers). ``respondents`` counts the respondents of
+    the scope who answered at least one item of the dimension. ``delta`` compares
+    with the previous round of the survey, ``gap`` is the leadership team's score
+    minus this scope's, and ``driver_*`` are the correlations of the dimension with
+    eNPS and with alignment across respondents (only with enough of them).
+    See docs/scoring.md.
+    """
+
+    dimension = models.CharField(max_length=32, choices=Dimension.choices)
+    mean = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    favorable_share = models.FloatField(null=True, blank=True)
+    unfavorable_share = models.FloatField(null=True, blank=True)
+    spread = models.FloatField(null=True, blank=True)
+    delta = models.FloatField(null=True, blank=True, help_text="Score minus the previous round's.")
+    gap = models.FloatField(null=True, blank=True, help_text="Leadership team's score minus this scope's.")
+    driver_enps = models.FloatField(null=True, blank=True)
+    driver_alignment = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "scope_kind", "dimension"]
+        constraints = [
+            models.CheckConstraint(condition=SCOPE_SHAPE, name="snapshot_scope_shape"),
+            models.CheckConstraint(
+                condition=Q(suppressed=True) & _all_null(*SNAPSHOT_VALUES)
+                | Q(suppressed=False, respondents__gte=1, mean__isnull=False, score__isnull=False),
+                name="snapshot_suppressed_stores_no_values",
+            ),
+            *_scope_unique("snapshot", ("dimension",)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} · {self.dimension} · round {self.round_id}"
+
+
+class Participation(ScopedResult):
+    """One round × scope: how many answered of how many were invited, and whether
+    the scope's comments may be read (comment threshold, differencing included)."""
+
+    invited = models.PositiveIntegerField(null=True, blank=True)
+    rate = models.FloatField(null=True, blank=True, help_text="Responses ÷ invitations, 0–1.")
+    comments_released = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["round", "scope_kind"]
+        constraints = [
+            models.CheckConstraint(condition=SCOPE_SHAPE, name="participation_scope_shape"),
+            models.CheckConstraint(
+                condition=Q(suppressed=True, comments_released=False) & _all_null("respondents", "invited", "rate")
+                | Q(suppressed=False, respondents__isnull=False),
+                name="participation_suppressed_stores_no_values",
+            ),
+            *_scope_unique("participation", ()),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} · participation · round {self.round_id}"
+
+
+class PriorityAlignment(ScopedResult):
+    """One round × scope: how respondents' priority picks match leadership's ranking.
+
+    ``respondents`` counts those who picked at least one priority. ``pick_counts``
+    maps priority id → respondents who picked it. ``top_priority`` is leadership's #1
+    (the company priority ranked first in the period of the picks).
+    """
+
+    top_priority = models.ForeignKey(Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    top_priority_share = models.FloatField(null=True, blank=True)
+    top_overlap = models.FloatField(null=True, blank=True)
+    pick_counts = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "scope_kind"]
+        constraints = [
+            models.CheckConstraint(condition=SCOPE_SHAPE, name="priorityalignment_scope_shape"),
+            models.CheckConstraint(
+                condition=Q(suppressed=True)
+                & _all_null("respondents", "top_priority_share", "top_overlap", "pick_counts")
+                | Q(suppressed=False, respondents__gte=1, pick_counts__isnull=False),
+                name="priorityalignment_suppressed_stores_no_values",
+            ),
+            *_scope_unique("priorityalignment", ()),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} · priority alignment · round {self.round_id}"
+
+
+class CoordinationCell(models.Model):
+    """How the people of ``rater_team``'s subtree rate ``rated_team`` (1–5, one rating per respondent).
+
+    ``rater_team`` null is the rated team's *received* coordination: every rating it
+    got. The rater side is a subtree, so the Sales department's row pools all Sales
+    teams; cells are protected against differencing along the rater tree within
+    each rated team's column.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    rater_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rated_team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    suppressed = models.BooleanField()
+    respondents = models.PositiveIntegerField(null=True, blank=True)
+    mean = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["round", "rated_team", "rater_team"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suppressed=True) & _all_null("respondents", "mean", "score")
+                | Q(suppressed=False, respondents__gte=1, mean__isnull=False, score__isnull=False),
+                name="coordinationcell_suppressed_stores_no_values",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "rater_team", "rated_team"],
+                condition=Q(rater_team__isnull=False),
+                name="coordinationcell_unique_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "rated_team"],
+                condition=Q(rater_team__isnull=True),
+                name="coordinationcell_unique_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater_team or 'everyone'} → {self.rated_team} · round {self.round_id}"
+
+
+class SignalKind(models.TextChoices):
+    DROP = "drop", "Drop against the previous round"
+    LEADERSHIP_GAP = "leadership_gap", "Wide leadership gap"
+    LOW_PARTICIPATION = "low_participation", "Low participation"
+    PRIORITY_CONFUSION = "priority_confusion", "Priority confusion"
+    WEAK_LINK = "weak_link", "Weak dependency link"
+    # Detected from business reviews (registered by the reviews app).
+    UNLINKED_PRIORITIES = "unlinked_priorities", "Team priorities linked to no company priority"
+    OVERDUE_REVIEW = "overdue_review", "Overdue or at-risk review"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class SignalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Signal(models.Model):
+    """A risk the engine found: what, where, how bad, and the figures that triggered it.
+
+    ``key`` names the finding within its round (kind, scope and subject, e.g.
+    ``drop:team:12:alignment``), so recomputing a round updates the same row instead
+    of adding a duplicate. ``round`` is null for signals not tied to a survey round
+    (reviews). Scope fields follow the snapshots' (see ``ScopeKind``).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=SignalKind.choices)
+    key = models.CharField(max_length=200)
+    scope_kind = models.CharField(max_length=16, choices=ScopeKind.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
+    depth = models.PositiveSmallIntegerField(null=True, blank=True)
+    dimension = models.CharField(max_length=32, choices=Dimension.choices, blank=True)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    title = models.CharField(max_length=300)
+    figures = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=SignalStatus.choices, default=SignalStatus.OPEN)
+    detected_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["-detected_at", "kind", "key"]
+        constraints = [
+            models.CheckConstraint(condition=SCOPE_SHAPE, name="signal_scope_shape"),
+            models.UniqueConstraint(
+                fields=["organization", "round", "key"],
+                condition=Q(round__isnull=False),
+                name="signal_unique_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "key"], condition=Q(round__isnull=True), name="signal_unique_without_round"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status", "-detected_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SignalSettings(models.Model):
+    """An organization's thresholds for signals (and the driver analysis minimum).
+
+    Defaults follow docs/scoring.md; admins change them on the insights settings page.
+    A missing row means the defaults (``for_organization`` returns an unsaved one).
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="signal_settings")
+    drop_points = models.FloatField(
+        default=10.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(100.0)],
+        help_text="Flag a dimension whose score fell by at least this many points (0–100 scale) since the last round.",
+    )
+    leadership_gap_points = models.FloatField(
+        default=20.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(100.0)],
+        help_text="Flag a layer whose score is at least this many points below the leadership team's.",
+    )
+    low_participation = models.FloatField(
+        default=0.60,
+        validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
+        help_text="Flag a scope where fewer than this share of those invited answered (0–1).",
+    )
+    priority_confusion = models.FloatField(
+        default=0.50,
+        validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
+        help_text="Flag a scope where fewer than this share of respondents name leadership's top priority (0–1).",
+    )
+    weak_link_mean = models.FloatField(
+        default=2.5,
+        validators=[MinValueValidator(1.0), MaxValueValidator(5.0)],
+        help_text="Flag a dependency whose mean rating (1–5) is at or below this.",
+    )
+    driver_min_respondents = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(10_000)],
+        help_text="Show driver correlations only for scopes with at least this many respondents.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        verbose_name_plural = "signal settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(drop_points__gte=1, drop_points__lte=100), name="signalsettings_drop"),
+            models.CheckConstraint(
+                condition=Q(leadership_gap_points__gte=1, leadership_gap_points__lte=100), name="signalsettings_gap"
+            ),
+            models.CheckConstraint(
+                condition=Q(low_participation__gte=0.05, low_participation__lte=1), name="signalsettings_participation"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority_confusion__gte=0.05, priority_confusion__lte=1), name="signalsettings_priorities"
+            ),
+            models.CheckConstraint(
+                condition=Q(weak_link_mean__gte=1, weak_link_mean__lte=5), name="signalsettings_weak_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(driver_min_respondents__gte=max(10, MIN_ANONYMITY_THRESHOLD)),
+                name="signalsettings_driver_minimum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signal settings of {self.organization}"
+
+    @classmethod
+    def for_organization(cls, organization: Organization) -> SignalSettings:
+        """The organization's settings, or the defaults (unsaved) when it never changed them."""
+        found = cls.objects.filter(organization=organization).first()
+        return found or cls(organization=organization)
