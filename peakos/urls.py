@@ -25,6 +25,7 @@ org_patterns = [
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("manage/", include("peakos.orgadmin.urls")),
     path("api-tokens/", api_token_views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:api_token_id>/revoke/", api_token_views.api_token_revoke, name="api_token_revoke"),
     path("surveys/", include("surveys.urls")),

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.api import factories as api_factories
+from tests.peakos.importing import people_import_for
 from tests.reviews import factories as reviews_factories
 from tests.surveys import factories as surveys_factories
 
@@ -32,6 +33,7 @@ PARAM_SOURCES: dict[str, Callable] = {
     "membership_id": lambda b: b.memberships["member"].pk,
     "team_id": lambda b: b.team.pk,
     "person_id": lambda b: b.people[1].pk,
+    "import_id": lambda b: people_import_for(b).pk,
     "api_token_id": lambda b: api_factories.api_token_for(b).pk,
     "dependency_id": lambda b: api_factories.dependency_for(b).pk,
     "priority_id": lambda b: api_factories.priority_for(b).pk,

@@ -196,39 +196,43 @@ class PriorityChoiceField(forms.ModelChoiceField):
         return f"{obj.period} · {obj.get_level_display()} · {obj.title}"
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(forms.Form):
+    """A priority of the cascade. The service checks the cascade rules and names the field at fault."""
+
+    title = forms.CharField(max_length=300)
+    level = forms.ChoiceField(choices=PriorityLevel.choices, initial=PriorityLevel.COMPANY)
+    period = forms.CharField(
+        max_length=7, validators=[validate_period], help_text="A year (2026) or a quarter (2026-Q4)."
+    )
     team = TeamChoiceField(queryset=Team.objects.none(), required=False, empty_label="— none (company) —")
-    parent = PriorityChoiceField(queryset=Priority.objects.none(), required=False, empty_label="— none (company) —")
+    parent = PriorityChoiceField(
+        queryset=Priority.objects.none(),
+        required=False,
+        empty_label="— none (company) —",
+        help_text="Department priorities link to a company priority; team priorities to a company or department one.",
+    )
+    rank = forms.IntegerField(min_value=1, max_value=99, initial=1, help_text="1 is the most important.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    class Meta:
-        model = Priority
-        fields = ["title", "level", "period", "team", "parent", "rank", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "period": "A year (2026) or a quarter (2026-Q4).",
-            "parent": "Department priorities link to a company priority; team priorities to a company or department one.",
-        }
-
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, priority: Priority | None = None, **kwargs):
+        if priority is not None:
+            kwargs["initial"] = {
+                "title": priority.title,
+                "level": priority.level,
+                "period": priority.period,
+                "team": priority.team_id,
+                "parent": priority.parent_id,
+                "rank": priority.rank,
+                "description": priority.description,
+            }
         super().__init__(*args, **kwargs)
-        keep = self.instance.team if self.instance.pk else None
-        self.fields["team"].queryset = active_teams(organization, keep=keep)
+        self.fields["team"].queryset = active_teams(organization, keep=priority.team if priority else None)
         parents = Priority.objects.filter(
             organization=organization, level__in=[PriorityLevel.COMPANY, PriorityLevel.DEPARTMENT]
         )
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
+        if priority is not None:
+            parents = parents.exclude(pk=priority.pk)
         self.fields["parent"].queryset = parents.order_by("-period", "level", "rank", "title")
-        self.fields["period"].validators = [validate_period]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("level") == PriorityLevel.COMPANY:
-            cleaned["team"] = cleaned["parent"] = None
-        return cleaned
-
-    def validate_unique(self):
-        """The service checks the cascade field by field; the database constraints back it."""
 
 
 class AuditFilterForm(forms.Form):

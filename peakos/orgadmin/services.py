@@ -390,16 +390,34 @@ def _check_priority(organization: Organization, priority: Priority) -> None:
 
 
 @transaction.atomic
-def save_priority(*, organization: Organization, actor, priority: Priority) -> Priority:
-    """Create or update a priority of the cascade (company → department → team, per period)."""
-    creating = priority.pk is None
-    priority.organization = organization
-    if priority.level == PriorityLevel.COMPANY:
-        priority.team, priority.parent = None, None
+def save_priority(
+    *,
+    organization: Organization,
+    actor,
+    priority: Priority | None = None,
+    title: str,
+    level: str,
+    period: str,
+    team: Team | None = None,
+    parent: Priority | None = None,
+    rank: int = 1,
+    description: str = "",
+) -> Priority:
+    """Create (``priority=None``) or update a priority of the cascade: company → department → team, per period."""
+    creating = priority is None
+    priority = (
+        Priority(organization=organization) if creating else Priority.objects.select_for_update().get(pk=priority.pk)
+    )
+    if level == PriorityLevel.COMPANY:
+        team, parent = None, None
+    priority.title, priority.level, priority.period = (title or "").strip(), level, period
+    priority.team, priority.parent, priority.rank, priority.description = team, parent, rank, description or ""
     _check_priority(organization, priority)
-    if not creating and priority.children.exclude(period=priority.period).exists():
+    if not creating and priority.children.exclude(period=period).exists():
         raise ValidationError({"period": "Its linked priorities are for another period: move them first."})
-    priority.full_clean(validate_constraints=False)
+    if not creating and level != PriorityLevel.COMPANY and priority.children.exists() and level == PriorityLevel.TEAM:
+        raise ValidationError({"level": "Priorities are linked to it: a team priority cannot have any."})
+    priority.full_clean()
     priority.save()
     record_audit(
         organization=organization,

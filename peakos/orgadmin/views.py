@@ -152,7 +152,7 @@ def priorities(request, org_slug):
     form = PriorityForm(request.POST or None, organization=org, initial={"period": period, "level": "company"})
     if request.method == "POST" and form.is_valid():
         try:
-            priority = services.save_priority(organization=org, actor=request.user, priority=form.instance)
+            priority = services.save_priority(organization=org, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -167,10 +167,12 @@ def priorities(request, org_slug):
 @manage
 def priority_detail(request, org_slug, priority_id):
     priority = get_object_or_404(Priority.objects.select_related("team", "parent"), pk=priority_id)
-    form = PriorityForm(request.POST or None, instance=priority, organization=request.organization)
+    form = PriorityForm(request.POST or None, priority=priority, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_priority(organization=request.organization, actor=request.user, priority=form.instance)
+            priority = services.save_priority(
+                organization=request.organization, actor=request.user, priority=priority, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -49,3 +49,15 @@ def import_errors(org, text: str, **kwargs) -> list[str]:
     assert snapshot(org) == before, "a failed import changed the database"
     assert audit_count(org) == events
     return errors
+
+
+def people_import_for(tenant):
+    """A previewed upload of the tenant (the isolation harness's source for ``import_id``)."""
+    from peakos.models import PeopleImport
+
+    return PeopleImport.objects.create(
+        organization=tenant.org,
+        filename="people.csv",
+        content=csv_file(f"{tenant.people[1].email},{tenant.people[1].name},{tenant.team.name},,,"),
+        fingerprint="0" * 64,
+    )
