@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from peakos import permissions, services_people
-from peakos.api_base import OrgAPIView, OrgReadOnlyViewSet, OrgViewSet
+from peakos.api_base import IdFilter, OrgAPIView, OrgReadOnlyViewSet, OrgViewSet
 from peakos.models import Layer, Person, Priority, PriorityLevel, Team, TeamDependency, TeamKind
 from peakos.serializers import (
     OrganizationSerializer,
@@ -63,7 +63,7 @@ class OrganizationView(OrgAPIView):
 
 class TeamFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=TeamKind.choices)
-    parent = django_filters.NumberFilter(help_text="Teams directly below this team id.")
+    parent = IdFilter(help_text="Teams directly below this team id.")
     is_root = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", help_text="Top-level teams.")
     archived = django_filters.BooleanFilter()
     name = django_filters.CharFilter(lookup_expr="icontains", help_text="Part of the name, any case.")
@@ -114,8 +114,8 @@ class TeamViewSet(OrgReadOnlyViewSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(help_text="People of this team id.")
-    manager = django_filters.NumberFilter(help_text="Direct reports of this person id.")
+    team = IdFilter(help_text="People of this team id.")
+    manager = IdFilter(help_text="Direct reports of this person id.")
     layer = django_filters.ChoiceFilter(choices=Layer.choices)
     active = django_filters.BooleanFilter()
     email = django_filters.CharFilter(lookup_expr="iexact", help_text="Exact e-mail address, any case.")
@@ -318,8 +318,8 @@ class PersonViewSet(
 
 
 class TeamDependencyFilter(django_filters.FilterSet):
-    from_team = django_filters.NumberFilter(help_text="Dependencies of this team id (it depends on to_team).")
-    to_team = django_filters.NumberFilter(help_text="Teams that depend on this team id.")
+    from_team = IdFilter(help_text="Dependencies of this team id (it depends on to_team).")
+    to_team = IdFilter(help_text="Teams that depend on this team id.")
 
     class Meta:
         model = TeamDependency
@@ -358,8 +358,8 @@ class TeamDependencyViewSet(OrgReadOnlyViewSet):
 class PriorityFilter(django_filters.FilterSet):
     period = django_filters.CharFilter(help_text="A year (2026) or a quarter (2026-Q4).")
     level = django_filters.ChoiceFilter(choices=PriorityLevel.choices)
-    team = django_filters.NumberFilter()
-    parent = django_filters.NumberFilter(help_text="Priorities that cascade from this priority id.")
+    team = IdFilter()
+    parent = IdFilter(help_text="Priorities that cascade from this priority id.")
 
     class Meta:
         model = Priority

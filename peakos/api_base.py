@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -137,9 +140,41 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # answers every method with the same 404, whatever the cookies
 def api_not_found(request, *args, **kwargs):
     """Unknown /api/v1/ paths answer in the API's error shape, not with the HTML 404 page."""
-    return JsonResponse(_error_body(404, "not_found", "No such endpoint."), status=404)
+    return JsonResponse(
+        _error_body(404, "not_found", "No such endpoint."), status=404, json_dumps_params={"separators": (",", ":")}
+    )
+
+
+# --- Ids in URLs and filters ------------------------------------------------------------------
+
+# Ids are 64-bit in every database: a larger number is "not found" / invalid, never a database error.
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    """``<id:team_id>``: 1 to 18 digits (always below MAX_ID); anything else does not match (JSON 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Filter by an object id: an integer in the database's range (else a 400, not a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 # --- Permissions -------------------------------------------------------------------------------
@@ -233,7 +268,7 @@ class OrgViewSet(OrgScopedMixin, viewsets.GenericViewSet):
     """Base of the API's viewsets. Subclasses set ``queryset = Model.objects.none()`` (for the
     schema and the router) and build the real queryset in ``get_queryset``, inside the scope."""
 
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"  # registered in peakos/api_urls.py
     pagination_class = Pagination
 
 

@@ -8,20 +8,24 @@ URL kwargs are named ``<model>_id`` like the pages', so tests/isolation.py can f
 with another organization's ids.
 """
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from peakos import api
-from peakos.api_base import api_not_found
+from peakos.api_base import IdConverter, api_not_found
+from surveys import api as surveys_api
 
 app_name = "api"
+register_converter(IdConverter, "id")
 
 router = SimpleRouter(use_regex_path=False)
 router.register("teams", api.TeamViewSet, basename="team")
 router.register("people", api.PersonViewSet, basename="person")
 router.register("dependencies", api.TeamDependencyViewSet, basename="dependency")
 router.register("priorities", api.PriorityViewSet, basename="priority")
+router.register("surveys", surveys_api.SurveyViewSet, basename="survey")
+router.register("rounds", surveys_api.RoundViewSet, basename="round")
 
 urlpatterns = [
     path("v1/organization/", api.OrganizationView.as_view(), name="organization"),

@@ -1,0 +1,263 @@
+"""REST API of the surveys app (read-only): surveys, their rounds, and a round's participation.
+
+Participation counts invitations, never answers, and per-team figures only for teams with at
+least the round's anonymity threshold invited (``surveys.selectors.round_participation``).
+Registered in peakos/api_urls.py; the shared machinery is peakos/api_base.py.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from peakos import permissions
+from peakos.api_base import IdFilter, OrgReadOnlyViewSet
+from surveys.models import Audience, Cadence, Question, Round, RoundStatus, Survey, SurveyQuestion
+from surveys.selectors import round_participation
+
+# --- Serializers ---------------------------------------------------------------------------------
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["id", "key", "version", "dimension", "kind", "text"]
+        read_only_fields = fields
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    questions = serializers.SerializerMethodField(help_text="The survey's current questions, in order.")
+    audience_teams = serializers.SerializerMethodField(
+        help_text="With audience ``teams``: the teams whose subtrees get the survey."
+    )
+    round_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "name",
+            "audience",
+            "audience_teams",
+            "cadence",
+            "open_days",
+            "start_date",
+            "next_run_at",
+            "active",
+            "round_count",
+            "questions",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, obj):
+        return QuestionSerializer([sq.question for sq in obj.ordered_questions], many=True).data
+
+    def get_audience_teams(self, obj) -> list[int]:
+        return [st.team_id for st in obj.survey_teams.all()]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    anonymity_threshold = serializers.IntegerField(
+        source="effective_anonymity_threshold",
+        read_only=True,
+        help_text="Fewer respondents than this in a scope: no figures for it (frozen at the first response).",
+    )
+    comment_threshold = serializers.IntegerField(source="effective_comment_threshold", read_only=True)
+    answered = serializers.IntegerField(read_only=True, help_text="Invitations used (people who answered).")
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "survey",
+            "number",
+            "status",
+            "opens_at",
+            "closes_at",
+            "closed_at",
+            "anonymity_threshold",
+            "comment_threshold",
+            "invited_count",
+            "answered",
+        ]
+        read_only_fields = fields
+
+
+class TeamParticipationSerializer(serializers.Serializer):
+    team = serializers.IntegerField(source="team.id", allow_null=True, default=None)
+    team_name = serializers.CharField(source="team.name", allow_null=True, default=None)
+    invited = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    rate = serializers.IntegerField(help_text="Percent answered.")
+
+
+class ParticipationSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    invited = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    rate = serializers.IntegerField(help_text="Percent answered (aim for 75–80%).")
+    threshold = serializers.IntegerField(help_text="Teams with fewer people invited are not shown on their own.")
+    teams = TeamParticipationSerializer(many=True)
+    hidden_teams = serializers.IntegerField(help_text="Teams left out because fewer than the threshold were invited.")
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+class SurveyFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter()
+    cadence = django_filters.ChoiceFilter(choices=Cadence.choices)
+    audience = django_filters.ChoiceFilter(choices=Audience.choices)
+
+    class Meta:
+        model = Survey
+        fields = ["active", "cadence", "audience"]
+
+
+SURVEY_EXAMPLE = {
+    "id": 2,
+    "name": "Alignment pulse",
+    "audience": "organization",
+    "audience_teams": [],
+    "cadence": "biweekly",
+    "open_days": 5,
+    "start_date": "2026-09-07",
+    "next_run_at": "2026-10-05T07:00:00Z",
+    "active": True,
+    "round_count": 4,
+    "questions": [
+        {
+            "id": 11,
+            "key": "alignment-priorities",
+            "version": 1,
+            "dimension": "alignment",
+            "kind": "likert5",
+            "text": "I know our company's top priorities this quarter.",
+        }
+    ],
+    "created_at": "2026-09-01T10:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List surveys",
+        description="Pulse surveys with their questions, audience and schedule.",
+        examples=[OpenApiExample("A pulse", value=SURVEY_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One survey", examples=[OpenApiExample("A pulse", value=SURVEY_EXAMPLE, response_only=True)]
+    ),
+)
+class SurveyViewSet(OrgReadOnlyViewSet):
+    queryset = Survey.objects.none()
+    serializer_class = SurveySerializer
+    filterset_class = SurveyFilter
+    ordering_fields = ["name", "id", "start_date", "created_at"]
+    ordering = ["name"]
+    lookup_url_kwarg = "survey_id"
+    schema_tags = ["surveys"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Survey.objects.none()
+        return Survey.objects.annotate(round_count=Count("rounds", distinct=True)).prefetch_related(
+            Prefetch(
+                "survey_questions",
+                queryset=SurveyQuestion.objects.select_related("question").order_by("position", "id"),
+                to_attr="ordered_questions",
+            ),
+            "survey_teams",
+        )
+
+
+class RoundFilter(django_filters.FilterSet):
+    survey = IdFilter()
+    status = django_filters.ChoiceFilter(choices=RoundStatus.choices)
+    opens_after = django_filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="gte")
+    opens_before = django_filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="lt")
+
+    class Meta:
+        model = Round
+        fields = ["survey", "status", "opens_after", "opens_before"]
+
+
+ROUND_EXAMPLE = {
+    "id": 9,
+    "survey": 2,
+    "number": 4,
+    "status": "closed",
+    "opens_at": "2026-09-21T07:00:00Z",
+    "closes_at": "2026-09-26T07:00:00Z",
+    "closed_at": "2026-09-26T07:00:03Z",
+    "anonymity_threshold": 5,
+    "comment_threshold": 10,
+    "invited_count": 212,
+    "answered": 171,
+}
+PARTICIPATION_EXAMPLE = {
+    "round": 9,
+    "invited": 212,
+    "answered": 171,
+    "rate": 81,
+    "threshold": 5,
+    "teams": [{"team": 12, "team_name": "Platform", "invited": 9, "answered": 8, "rate": 89}],
+    "hidden_teams": 2,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List rounds",
+        description="Every sending of every survey, newest first. ``status=closed`` for rounds with final scores.",
+        examples=[OpenApiExample("A closed round", value=ROUND_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One round", examples=[OpenApiExample("A closed round", value=ROUND_EXAMPLE, response_only=True)]
+    ),
+)
+class RoundViewSet(OrgReadOnlyViewSet):
+    queryset = Round.objects.none()
+    serializer_class = RoundSerializer
+    filterset_class = RoundFilter
+    ordering_fields = ["opens_at", "closes_at", "number", "id"]
+    ordering = ["-opens_at", "-number"]
+    lookup_url_kwarg = "round_id"
+    action_rules = {"participation": permissions.can_see_all_results}
+    schema_tags = ["surveys"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Round.objects.none()
+        return Round.objects.select_related("organization").annotate(
+            answered=Count("invitations", filter=Q(invitations__used_at__isnull=False))
+        )
+
+    @extend_schema(
+        summary="A round's participation",
+        description="Invited and answered, overall and per team (teams as when the round opened). A team with "
+        "fewer people invited than the anonymity threshold is not listed (``hidden_teams`` counts them). "
+        "Owners, admins and leaders.",
+        responses={200: ParticipationSerializer},
+        examples=[OpenApiExample("Participation", value=PARTICIPATION_EXAMPLE, response_only=True)],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def participation(self, request, round_id=None):
+        round_ = self.get_object()
+        data = round_participation(round_)
+        payload = {
+            "round": round_.pk,
+            "invited": data.invited,
+            "answered": data.answered,
+            "rate": data.rate,
+            "threshold": data.threshold,
+            "teams": data.teams,
+            "hidden_teams": data.hidden_teams,
+        }
+        return Response(ParticipationSerializer(payload).data)

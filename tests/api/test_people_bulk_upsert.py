@@ -1,0 +1,128 @@
+"""POST /api/v1/people/bulk-upsert/: the HRIS sync. By e-mail, all or nothing, per-row errors."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from peakos.models import AuditEvent, Person
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/people/bulk-upsert/"
+
+
+def rows(n, team="Alpha Team", start=0):
+    return [{"email": f"hris{i}@alpha.example", "name": f"Hris Person {i}", "team": team} for i in range(start, n)]
+
+
+def test_a_thousand_people_are_created_in_one_call(api, tenant_a):
+    response = api("admin").post(URL, {"people": rows(1000)}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (1000, 0, 0)
+    assert len(body["results"]) == 1000
+    assert Person.objects.filter(organization=tenant_a.org, email__startswith="hris").count() == 1000
+    assert AuditEvent.objects.filter(action="person.bulk_upsert").count() == 1
+
+
+def test_the_same_request_twice_changes_nothing(api, tenant_a):
+    client = api("admin")
+    client.post(URL, {"people": rows(20)}, format="json")
+    body = client.post(URL, {"people": rows(20)}, format="json").json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (0, 0, 20)
+
+
+def test_writes_are_set_based_not_one_query_per_row(api, tenant_a):
+    client = api("admin")
+    client.post(URL, {"people": rows(400)}, format="json")
+    renamed = [{**row, "name": row["name"] + " Jr"} for row in rows(400)]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, {"people": renamed + rows(800, start=400)}, format="json")
+    assert response.json()["updated"] == 400 and response.json()["created"] == 400
+    assert len(queries) < 40  # batches of bulk_create / bulk_update, not 800 statements
+
+
+def test_existing_people_are_matched_by_email_in_any_case_and_only_named_fields_change(api, tenant_a):
+    person = tenant_a.people[1]
+    old_team = person.team_id
+    response = api("admin").post(
+        URL, {"people": [{"email": person.email.upper(), "name": "Renamed", "layer": "lead"}]}, format="json"
+    )
+    assert response.json()["updated"] == 1
+    person.refresh_from_db()
+    assert (person.name, person.layer, person.team_id) == ("Renamed", "lead", old_team)
+
+
+def test_a_manager_may_be_someone_created_in_the_same_request(api, tenant_a):
+    people = [
+        {"email": "report@alpha.example", "name": "Report", "manager_email": "boss@alpha.example"},
+        {"email": "boss@alpha.example", "name": "Boss", "team": "Alpha Department"},
+    ]
+    assert api("admin").post(URL, {"people": people}, format="json").status_code == 200
+    report = Person.objects.get(email="report@alpha.example")
+    assert report.manager.email == "boss@alpha.example"
+
+
+def test_one_bad_row_rejects_the_whole_request_with_every_row_error(api, tenant_a):
+    people = [
+        *rows(3),
+        {"email": "not-an-email", "name": "X"},
+        {"email": "ghost@alpha.example", "name": "Ghost", "team": "Nowhere", "layer": "boss"},
+        {"email": "hris0@alpha.example", "name": "Twin"},
+        {"email": "lost@alpha.example"},
+        {"email": "self@alpha.example", "name": "S", "manager_email": "self@alpha.example", "salary": 1},
+    ]
+    response = api("admin").post(URL, {"people": people}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert "nothing was changed" in body["detail"]
+    by_index = {r["index"]: r["errors"] for r in body["errors"]["rows"]}
+    assert set(by_index) == {3, 4, 5, 6, 7}
+    assert "email" in by_index[3]
+    assert set(by_index[4]) == {"team", "layer"}
+    assert "Appears twice" in by_index[5]["email"][0]
+    assert "name" in by_index[6]
+    assert set(by_index[7]) == {"manager_email", "salary"}
+    assert not Person.objects.filter(email__startswith="hris").exists()
+
+
+def test_a_team_or_manager_of_another_organization_is_unknown(api, tenant_a, tenant_b):
+    people = [
+        {"email": "x@alpha.example", "name": "X", "team": tenant_b.team.name},
+        {"email": "y@alpha.example", "name": "Y", "manager_email": tenant_b.people[1].email},
+    ]
+    response = api("admin").post(URL, {"people": people}, format="json")
+    assert response.status_code == 400
+    assert len(response.json()["errors"]["rows"]) == 2
+    assert not Person.objects.filter(organization=tenant_b.org, email__in=["x@alpha.example", "y@alpha.example"])
+
+
+def test_deactivate_missing_deactivates_active_people_not_in_the_request(api, tenant_a):
+    keep = tenant_a.people[0]
+    body = api("admin").post(URL, {"people": [{"email": keep.email}], "deactivate_missing": True}, format="json").json()
+    assert body["deactivated"] == len(tenant_a.people) - 1
+    assert list(Person.objects.filter(organization=tenant_a.org, active=True)) == [keep]
+
+
+def test_a_row_may_reactivate_someone(api, tenant_a):
+    person = tenant_a.people[1]
+    Person.objects.filter(pk=person.pk).update(active=False)
+    api("admin").post(URL, {"people": [{"email": person.email, "active": True}]}, format="json")
+    person.refresh_from_db()
+    assert person.active
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"people": []}, {"people": "everyone"}, {"people": [1, 2]}, {"people": rows(1), "deactivate_missing": "yes"}],
+)
+def test_a_malformed_request_is_a_400_and_changes_nothing(api, tenant_a, payload):
+    response = api("admin").post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert not Person.objects.filter(email__startswith="hris").exists()
+
+
+def test_leader_tokens_may_not_upsert(api, tenant_a):
+    assert api("leader").post(URL, {"people": rows(1)}, format="json").status_code == 403
+    assert not Person.objects.filter(email__startswith="hris").exists()
