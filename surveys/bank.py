@@ -162,7 +162,9 @@ BANK_V1: list[tuple[str, str, str, str, bool]] = [
     ),
 ]
 
-BANK_KEYS = [row[0] for row in BANK_V1]
+# Every item ever added, in display order (append BANK_V2 here when it exists).
+BANK = list(BANK_V1)
+BANK_KEYS = [row[0] for row in BANK]
 
 ALIGNMENT_KEYS = [
     "alignment-priorities",

@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q
 
 from peakos.models import Organization, Person, Priority, PriorityLevel, Team, TeamDependency, current_period
 from peakos.selectors import subtree_ids, team_tree
-from surveys.bank import SECONDS_PER_KIND, TEMPLATES
+from surveys.bank import BANK, SECONDS_PER_KIND, TEMPLATES
 from surveys.models import (
     Audience,
     BankQuestion,
@@ -28,6 +28,16 @@ from surveys.models import (
     SurveyTeam,
 )
 from surveys.sheet import AnswerSheet, SheetItem
+
+
+def bank_questions() -> list[BankQuestion]:
+    """The built-in bank in display order. Rows come from the table (migration 0002);
+    any a ``flush`` removed are filled in, unsaved, from surveys/bank.py."""
+    rows = {b.key: b for b in BankQuestion.objects.all()}
+    return [
+        rows.get(key) or BankQuestion(key=key, dimension=dim, kind=kind, text=text, required=required, position=i)
+        for i, (key, dim, kind, text, required) in enumerate(BANK)
+    ] + [b for key, b in rows.items() if key not in {row[0] for row in BANK}]
 
 
 def _sheet(questions: list[Question], *, organization: Organization, team_id: int | None) -> AnswerSheet:
@@ -213,7 +223,7 @@ def question_catalog(organization: Organization) -> dict[str, list[CatalogEntry]
     and the organization's own questions, grouped by dimension label."""
     own = {q.key: q for q in Question.objects.filter(organization=organization, active=True)}
     entries: list[CatalogEntry] = []
-    for b in BankQuestion.objects.order_by("position"):
+    for b in bank_questions():
         q = own.pop(b.key, None)
         entries.append(
             CatalogEntry(
@@ -244,7 +254,7 @@ def question_versions(question: Question) -> list[Question]:
 
 
 def templates() -> list[dict]:
-    bank = {b.key: b for b in BankQuestion.objects.all()}
+    bank = {b.key: b for b in bank_questions()}
     return [
         {"key": key, "label": label, "questions": [bank[k] for k in keys if k in bank]}
         for key, (label, keys) in TEMPLATES.items()

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from peakos import permissions
@@ -53,6 +54,11 @@ def _page(request, template: str, context: dict, status: int = 200) -> HttpRespo
     return render(request, f"surveys/public/{template}", context, status=status)
 
 
+# No CSRF check, on purpose: the unguessable token in the URL is the only credential (no
+# session, no cookie), so a forged cross-site POST would need the token anyway. And with
+# ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` on the form's POST,
+# which Django's origin check would reject.
+@csrf_exempt
 @_private
 def answer(request, token: str):
     """Show the survey (GET/HEAD never use the link up) and take the one submission (POST)."""
@@ -229,7 +235,6 @@ def survey_detail(request, org_slug, survey_id):
 
 
 @require(permissions.can_manage)
-@_private
 def survey_preview(request, org_slug, survey_id):
     """Exactly the employee's page (same template, same sheet), with a banner; saves nothing."""
     survey = get_object_or_404(Survey, pk=survey_id)

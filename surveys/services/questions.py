@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from peakos.models import Organization
 from peakos.services import record_audit
+from surveys.bank import BANK, BANK_KEYS
 from surveys.models import Answer, BankQuestion, Dimension, Question, QuestionKind, SurveyQuestion
 
 # Dimensions with a fixed kind; the other (likert) dimensions accept likert5 or single_choice.
@@ -18,6 +19,20 @@ FIXED_KIND = {
     Dimension.COMMENT: QuestionKind.TEXT,
 }
 MAX_OPTIONS = 20
+
+
+def ensure_bank() -> None:
+    """Migration 0002 loads the bank; this puts back rows that a ``flush`` (or a
+    transactional test) removed. Idempotent."""
+    have = set(BankQuestion.objects.values_list("key", flat=True))
+    BankQuestion.objects.bulk_create(
+        [
+            BankQuestion(key=key, dimension=dim, kind=kind, text=text, required=required, position=i)
+            for i, (key, dim, kind, text, required) in enumerate(BANK)
+            if key not in have
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def ensure_questions(*, organization: Organization, keys: list[str]) -> list[Question]:
@@ -31,6 +46,9 @@ def ensure_questions(*, organization: Organization, keys: list[str]) -> list[Que
     missing = [k for k in keys if k not in existing]
     if missing:
         bank = {b.key: b for b in BankQuestion.objects.filter(key__in=missing)}
+        if any(k not in bank and k in BANK_KEYS for k in missing):
+            ensure_bank()
+            bank = {b.key: b for b in BankQuestion.objects.filter(key__in=missing)}
         unknown = [k for k in missing if k not in bank]
         if unknown:
             raise ValidationError({"questions": f"Unknown question(s): {', '.join(unknown)}."})

@@ -151,3 +151,14 @@ def test_the_answers_go_to_the_questions_the_round_asked(client, link, invitatio
     asked = set(open_round.questions.values_list("id", flat=True))
     assert set(Answer.objects.values_list("question_id", flat=True)) <= asked
     assert Question.objects.filter(key="priority-pick").count() == 1
+
+
+def test_the_survey_page_sets_no_cookie_and_accepts_a_post_from_an_origin_null_form(link, open_round, invitation):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(link)
+    assert not page.cookies  # no session, no CSRF cookie: nothing to correlate
+    # no-referrer makes browsers send "Origin: null" with the form's POST.
+    response = browser.post(link, valid_answers(open_round, invitation.team_id), HTTP_ORIGIN="null")
+    assert "Thank you" in response.content.decode()
