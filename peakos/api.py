@@ -6,6 +6,8 @@ The shared machinery (organization resolution, permissions, errors) is in peakos
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -17,6 +19,7 @@ from rest_framework.response import Response
 from peakos import permissions, services_people
 from peakos.api_base import IdFilter, OrgAPIView, OrgReadOnlyViewSet, OrgViewSet
 from peakos.models import Layer, Person, Priority, PriorityLevel, Team, TeamDependency, TeamKind
+from peakos.orgadmin import services as orgadmin_services
 from peakos.serializers import (
     OrganizationSerializer,
     PeopleUpsertResultSerializer,
@@ -201,41 +204,47 @@ class PersonViewSet(
         return Person.objects.select_related("team")
 
     def perform_create(self, serializer):
-        serializer.instance = services_people.create_person(
-            organization=self.organization, actor=self.actor, **serializer.validated_data
-        )
+        with _person_errors():
+            serializer.instance = orgadmin_services.create_person(
+                organization=self.organization, actor=self.actor, **serializer.validated_data
+            )
 
     def perform_update(self, serializer):
-        serializer.instance = services_people.update_person(
-            organization=self.organization,
-            actor=self.actor,
-            person=serializer.instance,
-            **serializer.validated_data,
-        )
+        person = serializer.instance
+        fields = {key: getattr(person, key) for key in PERSON_FIELDS} | serializer.validated_data
+        with _person_errors():
+            serializer.instance = orgadmin_services.update_person(
+                organization=self.organization, actor=self.actor, person=person, **fields
+            )
 
     @extend_schema(
         summary="Deactivate a person",
         description="Someone who left: kept for history, no longer invited to surveys. Deactivating twice "
-        "changes nothing. (Reactivate with a bulk upsert row ``active: true``.)",
+        "changes nothing. (A bulk upsert that includes them makes them active again.)",
         request=None,
         responses={200: PersonSerializer},
         examples=[OpenApiExample("Deactivated", value={**PERSON_EXAMPLE, "active": False}, response_only=True)],
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, person_id=None):
-        person = services_people.deactivate_person(
-            organization=self.organization, actor=self.actor, person=self.get_object()
+        person = self.get_object()
+        fields = {key: getattr(person, key) for key in PERSON_FIELDS} | {"active": False}
+        person = orgadmin_services.update_person(
+            organization=self.organization, actor=self.actor, person=person, **fields
         )
         return Response(self.get_serializer(person).data)
 
     @extend_schema(
         summary="Create or update people by e-mail (HRIS sync)",
         description=(
-            "Up to 10,000 people in one call, matched by e-mail (any case). All or nothing: if any row is "
-            "invalid the answer is 400 with one entry per bad row under ``errors.rows`` "
-            "(``index``, ``email``, ``errors``) and nothing changes. A row changes only the fields it names; "
-            "``team`` is a team name and ``manager_email`` may name someone elsewhere in the same request. "
-            "``deactivate_missing: true`` deactivates active people absent from the request."
+            "Up to 10,000 people in one call, matched by e-mail (any case), with the rules of the people "
+            "CSV import: each row is the person's whole record. ``team`` is a team name (created when missing, "
+            "under ``parent_team`` if given); ``manager_email`` may name someone elsewhere in the same request "
+            "(no manager loops); ``team``, ``manager_email`` and ``layer`` left out mean no team, no manager, "
+            "individual; ``attributes`` are merged (an empty value removes one). People in the request become "
+            "active; ``deactivate_missing: true`` deactivates active people absent from it. All or nothing: if "
+            "any row is invalid the answer is 400 with one entry per bad row under ``errors.rows`` "
+            "(``index`` from 0, ``email``, ``errors`` per field) and nothing changes."
         ),
         request=PeopleUpsertSerializer,
         responses={200: PeopleUpsertResultSerializer},
@@ -265,6 +274,8 @@ class PersonViewSet(
                     "updated": 1,
                     "unchanged": 0,
                     "deactivated": 0,
+                    "teams_created": 0,
+                    "teams_moved": 0,
                     "results": [
                         {"index": 0, "email": "ava.berg@northwind.example", "id": 57, "result": "updated"},
                         {"index": 1, "email": "ben.ortiz@northwind.example", "id": 412, "result": "created"},
@@ -278,13 +289,17 @@ class PersonViewSet(
                 value={
                     "status": 400,
                     "code": "invalid",
-                    "detail": "The request has invalid fields; nothing was changed.",
+                    "detail": "1 of 2 rows are invalid; nothing was changed.",
                     "errors": {
                         "rows": [
                             {
                                 "index": 1,
                                 "email": "ben.ortiz@northwind.example",
-                                "errors": {"team": ["No team named “Platfrom” in this organization."]},
+                                "errors": {
+                                    "manager_email": [
+                                        "unknown manager “ava.berg@northwind.exmaple”: not in this file and not in Northwind Analytics"
+                                    ]
+                                },
                             }
                         ]
                     },
@@ -312,6 +327,20 @@ class PersonViewSet(
         if self.action == "bulk_upsert":
             return PeopleUpsertSerializer
         return super().get_serializer_class()
+
+
+PERSON_FIELDS = ("email", "name", "team", "manager", "layer", "active", "attributes")
+
+
+@contextmanager
+def _person_errors():
+    """The people services name the manager field as the CSV does (``manager_email``); here it is ``manager``."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "manager_email" in exc.error_dict:
+            exc.error_dict["manager"] = exc.error_dict.pop("manager_email")
+        raise
 
 
 # --- Dependencies and priorities ---------------------------------------------------------------

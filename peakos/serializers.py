@@ -59,21 +59,31 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class PersonUpsertRowSerializer(serializers.Serializer):
-    """One person of a bulk upsert. Only ``email`` is required (and ``name`` for someone new)."""
+    """One person of a bulk upsert: their whole record, as a line of the people CSV import."""
 
     email = serializers.EmailField(help_text="The key: matched case-insensitively with the directory.")
-    name = serializers.CharField(required=False, max_length=200, help_text="Required for a new person.")
+    name = serializers.CharField(max_length=200)
     team = serializers.CharField(
-        required=False, allow_null=True, help_text="The team's name (as on the team tree); null for no team."
+        required=False,
+        allow_null=True,
+        help_text="The team's name (any case); created when missing. Left out or null: no team.",
+    )
+    parent_team = serializers.CharField(
+        required=False, allow_null=True, help_text="The team's parent, by name (moves an existing team)."
     )
     manager_email = serializers.EmailField(
         required=False,
         allow_null=True,
-        help_text="The manager's e-mail: someone in the directory or elsewhere in this request; null for none.",
+        help_text="Someone in the directory or elsewhere in this request. Left out or null: no manager.",
     )
-    layer = serializers.ChoiceField(choices=Layer.choices, required=False)
-    active = serializers.BooleanField(required=False, help_text="Defaults to true for a new person.")
-    attributes = serializers.DictField(required=False)
+    layer = serializers.ChoiceField(
+        choices=Layer.choices, required=False, allow_null=True, help_text="Left out or null: individual."
+    )
+    attributes = serializers.DictField(
+        child=serializers.CharField(allow_null=True, allow_blank=True),
+        required=False,
+        help_text="Merged into the person's attributes; an empty or null value removes one.",
+    )
 
 
 class PeopleUpsertSerializer(serializers.Serializer):
@@ -96,6 +106,8 @@ class PeopleUpsertResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     deactivated = serializers.IntegerField()
+    teams_created = serializers.IntegerField()
+    teams_moved = serializers.IntegerField()
     results = UpsertResultSerializer(many=True)
 
 

@@ -50,7 +50,7 @@ def test_adding_an_email_already_in_the_directory_is_a_field_error(api, tenant_a
     response = api("admin").post("/api/v1/people/", {"email": taken, "name": "Twin"}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert "already in the directory" in response.json()["errors"]["email"][0]
+    assert "already a person of Alpha Corp" in response.json()["errors"]["email"][0]
 
 
 def test_a_team_of_another_organization_is_not_found(api, tenant_a, tenant_b):
