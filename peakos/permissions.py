@@ -112,6 +112,7 @@ def require(check):
 
     return decorator
 
+
 # --- Business reviews and actions (reviews app) -------------------------------------------------
 
 

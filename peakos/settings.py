@@ -146,6 +146,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Opens due survey rounds, closes ended ones, queues invitations and reminders.
     "surveys-tick": {"task": "surveys.tasks.tick", "schedule": 60.0},
+    # Opens review cycles on their day, e-mails reminders before due dates (idempotent within a day).
+    "reviews-tick": {"task": "reviews.tasks.tick", "schedule": 3600.0},
 }
 
 CACHES = {

@@ -89,7 +89,7 @@ def build_packets(cycle: ReviewCycle, reviews: list[BusinessReview]) -> dict[int
 
     survey = evidence.survey_changes(team_ids, since=since)
     insight_signals = evidence.team_signals(team_ids)
-    weak = evidence.weak_links(team_ids)
+    weak = evidence.weak_links(cycle.organization, team_ids)
 
     found = review_signals.unlinked_priorities(cycle.period, team_ids) + review_signals.off_track_metrics(team_ids)
     found += review_signals.unanswered_asks(team_ids=team_ids)

@@ -7,14 +7,13 @@ so a person only ever sees the reviews the role rules let them read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from peakos import permissions
-from peakos.models import Membership, Person, Priority, PriorityLevel, Team, TeamKind
-from peakos.selectors import team_tree
+from peakos.models import Membership, Person, Priority, PriorityLevel, Team
 from reviews import evidence
 from reviews.models import (
     EDITABLE_STATUSES,
@@ -25,7 +24,6 @@ from reviews.models import (
     BusinessReview,
     CycleKind,
     CycleStatus,
-    Metric,
     MetricStatus,
     ReviewCycle,
     ReviewStatus,
@@ -208,6 +206,35 @@ class TeamPage:
     actions: list[Action]
     scores: list[dict] | None
     can_see_scores: bool
+    contrast: str | None = None
+
+
+HIGH_CONFIDENCE = 70
+LOW_CONFIDENCE = 50
+
+
+def confidence_vs_results(scores: list[dict] | None, review: BusinessReview | None) -> str | None:
+    """Say so when the team's execution confidence and its reported metrics disagree."""
+    confidence = next(
+        (s for s in scores or [] if s["dimension"] == "execution_confidence" and not s["suppressed"]), None
+    )
+    if confidence is None or review is None:
+        return None
+    metrics = list(review.metrics.all())
+    off = sum(1 for m in metrics if m.status == MetricStatus.OFF_TRACK)
+    if not metrics:
+        return None
+    if confidence["score"] >= HIGH_CONFIDENCE and off:
+        return (
+            f"Execution confidence is {confidence['score']:g} while {off} of {len(metrics)} metrics "
+            f"are off track in the {review.cycle} review."
+        )
+    if confidence["score"] < LOW_CONFIDENCE and not off:
+        return (
+            f"Execution confidence is only {confidence['score']:g} although no metric is off track "
+            f"in the {review.cycle} review."
+        )
+    return None
 
 
 def team_page(membership: Membership, team: Team) -> TeamPage:
@@ -237,6 +264,7 @@ def team_page(membership: Membership, team: Team) -> TeamPage:
     figures = evidence.before_after(actions) if can_scores else {}
     for a in actions:
         a.figures = figures.get(a.pk)
+    scores = evidence.team_scores(team.pk) if can_scores else None
     return TeamPage(
         team=team,
         reviews=reviews,
@@ -244,8 +272,9 @@ def team_page(membership: Membership, team: Team) -> TeamPage:
         asks_received=asks_received,
         asks_made=asks_made,
         actions=actions,
-        scores=evidence.team_scores(team.pk) if can_scores else None,
+        scores=scores,
         can_see_scores=can_scores,
+        contrast=confidence_vs_results(scores, latest),
     )
 
 
@@ -275,120 +304,6 @@ def actions_with_figures(membership: Membership) -> list[Action]:
         a.figures = figures.get(a.pk)
         a.figures_hidden = a.pk not in shown_ids
     return actions
-
-
-# --- The priority cascade ------------------------------------------------------------------------
-
-
-@dataclass
-class Node:
-    priority: Priority
-    children: list[Node] = field(default_factory=list)
-    carried_by_team: bool = False
-
-
-@dataclass
-class DepartmentCoverage:
-    department: Team
-    total: int
-    linked: int
-
-    @property
-    def coverage(self) -> float | None:
-        return self.linked / self.total if self.total else None
-
-
-@dataclass
-class Cascade:
-    period: str
-    roots: list[Node]
-    unlinked: list[Priority]  # department/team priorities linked to nothing: competing priorities
-    uncarried: list[Node]  # company priorities no team priority serves
-    team_total: int
-    team_linked: int
-    departments: list[DepartmentCoverage]
-    linked_elsewhere: list[Priority]  # linked to a priority outside the period shown
-    periods: list[str]
-
-    @property
-    def coverage(self) -> float | None:
-        """Share of team priorities linked upward (to a department or company priority)."""
-        return self.team_linked / self.team_total if self.team_total else None
-
-
-def cascade_periods() -> list[str]:
-    return sorted(set(Priority.objects.values_list("period", flat=True)), reverse=True)
-
-
-def cascade(organization, period: str) -> Cascade:
-    """The company → department → team tree of one period, with coverage figures. Two queries."""
-    periods = parent_periods(period)
-    priorities = list(
-        Priority.objects.filter(
-            Q(level=PriorityLevel.COMPANY, period__in=periods) | (~Q(level=PriorityLevel.COMPANY) & Q(period=period))
-        )
-        .select_related("team")
-        .order_by("level", "rank", "title")
-    )
-    nodes = {p.pk: Node(p) for p in priorities}
-    roots, unlinked, elsewhere = [], [], []
-    for p in priorities:
-        node = nodes[p.pk]
-        if p.level == PriorityLevel.COMPANY:
-            roots.append(node)
-        elif p.parent_id is None:
-            unlinked.append(p)
-        elif p.parent_id in nodes:
-            nodes[p.parent_id].children.append(node)
-        else:
-            elsewhere.append(p)
-    level_order = {PriorityLevel.COMPANY: 0, PriorityLevel.DEPARTMENT: 1, PriorityLevel.TEAM: 2}
-    for node in nodes.values():
-        node.children.sort(key=lambda n: (level_order[n.priority.level], n.priority.team.name, n.priority.rank))
-
-    def carried(node: Node) -> bool:
-        node.carried_by_team = any(
-            child.priority.level == PriorityLevel.TEAM or carried(child) for child in node.children
-        ) if node.children else False  # fmt: skip
-        return node.carried_by_team
-
-    for root in roots:
-        carried(root)
-    roots.sort(key=lambda n: (n.priority.period != period, n.priority.rank, n.priority.title))
-
-    team_prios = [p for p in priorities if p.level == PriorityLevel.TEAM]
-    tree = team_tree(organization)
-
-    def department_of(team_id: int) -> int | None:
-        for tid in [*tree.ancestors(team_id), team_id]:
-            if tree.teams[tid].kind == TeamKind.DEPARTMENT:
-                return tid
-        return None
-
-    per_dept: dict[int | None, list[Priority]] = defaultdict(list)
-    for p in team_prios:
-        per_dept[department_of(p.team_id) if p.team_id in tree.teams else None].append(p)
-    departments = [
-        DepartmentCoverage(tree.teams[d], len(items), sum(1 for p in items if p.parent_id))
-        for d, items in per_dept.items()
-        if d is not None
-    ]
-    departments.sort(key=lambda d: d.department.name)
-    return Cascade(
-        period=period,
-        roots=roots,
-        unlinked=sorted(unlinked, key=lambda p: (p.team.name, p.rank)),
-        uncarried=[n for n in roots if not n.carried_by_team],
-        team_total=len(team_prios),
-        team_linked=sum(1 for p in team_prios if p.parent_id),
-        departments=departments,
-        linked_elsewhere=elsewhere,
-        periods=cascade_periods(),
-    )
-
-
-def off_track_metrics_of(review: BusinessReview) -> list[Metric]:
-    return [m for m in review.metrics.all() if m.status == MetricStatus.OFF_TRACK]
 
 
 def cycle_for_print(membership: Membership, cycle: ReviewCycle) -> list[BusinessReview]:

@@ -53,6 +53,15 @@ class ReviewSignal:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def key(self) -> str:
+        """Stable name of the finding, so re-detecting it updates the same stored signal."""
+        if self.kind == "overdue_review":
+            return f"overdue_review:review:{self.evidence['review_id']}"
+        if self.kind == "unlinked_priorities":
+            return f"unlinked_priorities:team:{self.team_id}:{self.evidence['period']}"
+        return f"{self.kind}:team:{self.team_id}"
+
 
 # --- pure grouping rules -------------------------------------------------------------------------
 
@@ -277,3 +286,32 @@ def detect_all(
         + off_track_metrics(team_ids)
         + unanswered_asks(today, team_ids)
     )
+
+
+def detect_for_insights(organization) -> list:
+    """The insights engine's organization detector (``insights.detectors.organization_detector``).
+
+    Registered from ReviewsConfig.ready() when the engine provides the registry: it
+    runs the detectors above in the organization's scope and hands the findings over
+    as ``insights.detectors.Detected``, keyed so that recomputing updates them.
+    """
+    from insights.detectors import Detected
+    from insights.engine import ScopeKey
+    from peakos.models import Team
+    from peakos.tenancy import org_scope
+
+    with org_scope(organization):
+        found = detect_all()
+        kinds = dict(Team.objects.filter(pk__in={s.team_id for s in found}).values_list("id", "kind"))
+    return [
+        Detected(
+            kind=s.kind,
+            key=s.key,
+            scope=ScopeKey(kind=kinds[s.team_id], team=s.team_id),
+            severity=s.severity,
+            title=f"{s.team_name}: {s.title}",
+            figures=s.evidence,
+        )
+        for s in found
+        if s.team_id in kinds
+    ]
