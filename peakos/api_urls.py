@@ -12,6 +12,7 @@ from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from insights import api as insights_api
 from peakos import api
 from peakos.api_base import IdConverter, api_not_found
 from surveys import api as surveys_api
@@ -26,6 +27,9 @@ router.register("dependencies", api.TeamDependencyViewSet, basename="dependency"
 router.register("priorities", api.PriorityViewSet, basename="priority")
 router.register("surveys", surveys_api.SurveyViewSet, basename="survey")
 router.register("rounds", surveys_api.RoundViewSet, basename="round")
+router.register("snapshots", insights_api.SnapshotViewSet, basename="snapshot")
+router.register("coordination", insights_api.CoordinationViewSet, basename="coordination")
+router.register("signals", insights_api.SignalViewSet, basename="signal")
 
 urlpatterns = [
     path("v1/organization/", api.OrganizationView.as_view(), name="organization"),

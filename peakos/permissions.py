@@ -95,6 +95,32 @@ def can_see_people(membership: Membership | None) -> bool:
     return can_see_all_results(membership)
 
 
+def visible_scopes_filter(membership: Membership | None):
+    """``can_see_team`` as a Q over insights rows (Snapshot, Signal, ...), for lists in one query.
+
+    Organization-wide rows for every member; team rows for the teams the member sees; layer and
+    depth rows (cross-sections of the whole organization) for those who see all results.
+    """
+    from django.db.models import Q
+
+    if membership is None:
+        return Q(pk__in=[])
+    visible = visible_team_ids(membership)
+    if visible is None:
+        return Q()
+    return Q(scope_kind="organization") | Q(team_id__in=visible)
+
+
+def visible_coordination_filter(membership: Membership | None):
+    """A coordination cell is team-level: visible when its rated or its rating team is a team the member sees."""
+    from django.db.models import Q
+
+    visible = visible_team_ids(membership)
+    if visible is None:
+        return Q()
+    return Q(rated_team_id__in=visible) | Q(rater_team_id__in=visible)
+
+
 def require(check):
     """View decorator: ``@require(can_manage)`` raises 403 when the check fails.
 
