@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peakos.models import MIN_ANONYMITY_THRESHOLD, Layer, Organization, Priority, Team
@@ -48,22 +49,18 @@ SCOPE_SHAPE = (
 )
 
 
-def _scope_unique(prefix: str, extra: tuple[str, ...]) -> list[models.UniqueConstraint]:
-    """One row per round × scope (× ``extra``): a partial unique index per kind of scope."""
-    return [
-        models.UniqueConstraint(
-            fields=["round", *extra], condition=Q(scope_kind=ScopeKind.ORGANIZATION), name=f"{prefix}_unique_org"
-        ),
-        models.UniqueConstraint(
-            fields=["round", "team", *extra], condition=Q(scope_kind__in=TEAM_SCOPE_KINDS), name=f"{prefix}_unique_team"
-        ),
-        models.UniqueConstraint(
-            fields=["round", "layer", *extra], condition=Q(scope_kind=ScopeKind.LAYER), name=f"{prefix}_unique_layer"
-        ),
-        models.UniqueConstraint(
-            fields=["round", "depth", *extra], condition=Q(scope_kind=ScopeKind.DEPTH), name=f"{prefix}_unique_depth"
-        ),
-    ]
+def _scope_unique(prefix: str, extra: tuple[str, ...]) -> models.UniqueConstraint:
+    """One row per round × scope (× ``extra``). One expression index (nulls folded to
+    constants) rather than one per kind of scope: it also serves every read by round."""
+    return models.UniqueConstraint(
+        F("round"),
+        F("scope_kind"),
+        Coalesce(F("team"), Value(0)),
+        F("layer"),
+        Coalesce(F("depth"), Value(-1)),
+        *(F(name) for name in extra),
+        name=f"{prefix}_unique_scope",
+    )
 
 
 def _all_null(*fields: str) -> Q:
@@ -73,12 +70,18 @@ def _all_null(*fields: str) -> Q:
 class ScopedResult(models.Model):
     """A result of one round for one scope. Abstract: the tables below add their figures."""
 
-    # No separate index on organization: rows are always read by round (indexed), and
-    # every index slows the bulk write of a round's thousands of rows.
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # Derived, rebuildable rows written in bulk by the engine only, from ids it read in
+    # the same transaction: no database foreign-key constraints (checking them at commit
+    # tripled the time to write a round; see bench/scores.py) and one index, the unique
+    # one starting with the round. Deletes still cascade, through Django.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     scope_kind = models.CharField(max_length=16, choices=ScopeKind.choices)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
     depth = models.PositiveSmallIntegerField(null=True, blank=True)
     suppressed = models.BooleanField()
@@ -148,7 +151,7 @@ class Snapshot(ScopedResult):
                 | Q(suppressed=False, respondents__gte=1, mean__isnull=False, score__isnull=False),
                 name="snapshot_suppressed_stores_no_values",
             ),
-            *_scope_unique("snapshot", ("dimension",)),
+            _scope_unique("snapshot", ("dimension",)),
         ]
 
     def __str__(self) -> str:
@@ -172,7 +175,7 @@ class Participation(ScopedResult):
                 | Q(suppressed=False, respondents__isnull=False),
                 name="participation_suppressed_stores_no_values",
             ),
-            *_scope_unique("participation", ()),
+            _scope_unique("participation", ()),
         ]
 
     def __str__(self) -> str:
@@ -187,7 +190,9 @@ class PriorityAlignment(ScopedResult):
     (the company priority ranked first in the period of the picks).
     """
 
-    top_priority = models.ForeignKey(Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    top_priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     top_priority_share = models.FloatField(null=True, blank=True)
     top_overlap = models.FloatField(null=True, blank=True)
     pick_counts = models.JSONField(null=True, blank=True)
@@ -202,7 +207,7 @@ class PriorityAlignment(ScopedResult):
                 | Q(suppressed=False, respondents__gte=1, pick_counts__isnull=False),
                 name="priorityalignment_suppressed_stores_no_values",
             ),
-            *_scope_unique("priorityalignment", ()),
+            _scope_unique("priorityalignment", ()),
         ]
 
     def __str__(self) -> str:
@@ -218,10 +223,17 @@ class CoordinationCell(models.Model):
     each rated team's column.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    rater_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    rated_team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    # Derived rows, like ScopedResult's: no database FK constraints, one unique index.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    rater_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    rated_team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     suppressed = models.BooleanField()
     respondents = models.PositiveIntegerField(null=True, blank=True)
     mean = models.FloatField(null=True, blank=True)
@@ -238,14 +250,7 @@ class CoordinationCell(models.Model):
                 name="coordinationcell_suppressed_stores_no_values",
             ),
             models.UniqueConstraint(
-                fields=["round", "rater_team", "rated_team"],
-                condition=Q(rater_team__isnull=False),
-                name="coordinationcell_unique_pair",
-            ),
-            models.UniqueConstraint(
-                fields=["round", "rated_team"],
-                condition=Q(rater_team__isnull=True),
-                name="coordinationcell_unique_received",
+                F("round"), F("rated_team"), Coalesce(F("rater_team"), Value(0)), name="coordinationcell_unique_cell"
             ),
         ]
 
@@ -259,9 +264,11 @@ class SignalKind(models.TextChoices):
     LOW_PARTICIPATION = "low_participation", "Low participation"
     PRIORITY_CONFUSION = "priority_confusion", "Priority confusion"
     WEAK_LINK = "weak_link", "Weak dependency link"
-    # Detected from business reviews (registered by the reviews app).
+    # Detected from business reviews (an organization detector the reviews app registers).
     UNLINKED_PRIORITIES = "unlinked_priorities", "Team priorities linked to no company priority"
     OVERDUE_REVIEW = "overdue_review", "Overdue or at-risk review"
+    OFF_TRACK_METRICS = "off_track_metrics", "Metrics off track"
+    UNANSWERED_ASKS = "unanswered_asks", "Asks of other teams left unanswered"
 
 
 class Severity(models.TextChoices):

@@ -640,16 +640,22 @@ class Scope:
     child_groups: tuple[tuple[ScopeId, ...], ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "child_groups", tuple(tuple(g) for g in self.child_groups))
+        groups = self.child_groups
+        if type(groups) is not tuple or any(type(g) is not tuple for g in groups):  # engines pass tuples: fast path
+            object.__setattr__(self, "child_groups", tuple(tuple(g) for g in groups))
 
 
-Covers = dict[int, tuple[ScopeId, ...]]  # subtractable total -> shown scopes used
+Covers = dict[int, tuple[int, ...]]  # subtractable total -> indices of the shown scopes used
 
 
 def _combine(options: Iterable[Covers]) -> Covers:
     """All totals reachable by picking one cover per child (first wins per total)."""
     acc: Covers = {0: ()}
     for child_options in options:
+        if len(child_options) == 1 and len(acc) == 1:  # the common case: shown children
+            (add, more), (total, used) = next(iter(child_options.items())), next(iter(acc.items()))
+            acc = {total + add: used + more}
+            continue
         nxt: Covers = {}
         for total, used in acc.items():
             for add, more in child_options.items():
@@ -658,62 +664,136 @@ def _combine(options: Iterable[Covers]) -> Covers:
     return acc
 
 
-def _children_of(scope: Scope) -> list[ScopeId]:
-    return list(dict.fromkeys(c for group in scope.child_groups for c in group))
+class DifferencingPlan:
+    """:func:`protect_differencing` for one hierarchy and many count vectors.
 
-
-def _children_first(scopes: Sequence[Scope], by_id: Mapping[ScopeId, Scope]) -> list[Scope]:
-    """Validate the hierarchy and order it so children come before parents."""
-    indegree: dict[ScopeId, int] = dict.fromkeys(by_id, 0)
-    for scope in scopes:
-        if scope.respondents < 0:
-            raise ValueError(f"scope {scope.id!r} has a negative count")
-        for group in scope.child_groups:
-            if len(set(group)) != len(group):
-                raise ValueError(f"scope {scope.id!r} lists a child twice in one group")
-            unknown = [c for c in group if c not in by_id]
-            if unknown:
-                raise ValueError(f"scope {scope.id!r} has unknown children {unknown!r}")
-            if sum(by_id[c].respondents for c in group) > scope.respondents:
-                raise ValueError(f"children of {scope.id!r} outnumber it: a group must partition part of it")
-        for child in _children_of(scope):  # once per parent, even if in two groups
-            indegree[child] += 1
-    top_down = [s for s in scopes if indegree[s.id] == 0]
-    for scope in top_down:  # Kahn's algorithm; the list grows while we walk it
-        for child in _children_of(scope):
-            indegree[child] -= 1
-            if indegree[child] == 0:
-                top_down.append(by_id[child])
-    if len(top_down) != len(scopes):
-        raise ValueError("scope hierarchy has a cycle")
-    return top_down[::-1]
-
-
-def _cover(scope: Scope, covers: Mapping[ScopeId, Covers], hidden: set[ScopeId]) -> Covers:
-    """What can be subtracted in place of ``scope``: itself when shown; when
-    hidden, its shown descendants (a hidden child does not stop the
-    subtraction: its own shown descendants can be subtracted in its place).
-
-    A hidden leaf covers nothing. A hidden scope with children is always
-    replaced by its shown descendants: not descending only adds the scope's
-    own cover (0 or >= threshold) to the residual, so it never reveals more.
+    The hierarchy (ids and child groups) is validated and ordered once; then
+    :meth:`protect` runs for each set of counts (scope respondents, a
+    dimension's respondents, the comment threshold, ...) with the same result
+    as :func:`protect_differencing` on the corresponding scopes.
     """
-    if scope.id not in hidden:
-        return {scope.respondents: (scope.id,)}
-    options: Covers = {} if scope.child_groups else {0: ()}
-    for group in scope.child_groups:
-        for total, used in _combine(covers[c] for c in group).items():
-            options.setdefault(total, used)
-    return options
 
+    def __init__(self, structure: Sequence[tuple[ScopeId, Sequence[Sequence[ScopeId]]]]):
+        self.ids: list[ScopeId] = [sid for sid, _ in structure]
+        index: dict[ScopeId, int] = {}
+        for i, sid in enumerate(self.ids):
+            if sid in index:
+                raise ValueError(f"duplicate scope id {sid!r}")
+            index[sid] = i
+        self.index = index
+        self.groups: list[tuple[tuple[int, ...], ...]] = []
+        for sid, groups in structure:
+            converted = []
+            for group in groups:
+                if len(set(group)) != len(group):
+                    raise ValueError(f"scope {sid!r} lists a child twice in one group")
+                unknown = [c for c in group if c not in index]
+                if unknown:
+                    raise ValueError(f"scope {sid!r} has unknown children {unknown!r}")
+                converted.append(tuple(index[c] for c in group))
+            self.groups.append(tuple(converted))
+        n = len(self.ids)
+        self.children = [list(dict.fromkeys(c for g in groups for c in g)) for groups in self.groups]
+        self.parents: list[list[int]] = [[] for _ in range(n)]
+        indegree = [0] * n
+        for parent, kids in enumerate(self.children):
+            for child in kids:  # once per parent, even if in two groups
+                self.parents[child].append(parent)
+                indegree[child] += 1
+        top_down = [i for i in range(n) if indegree[i] == 0]
+        for i in top_down:  # Kahn's algorithm; the list grows while we walk it
+            for child in self.children[i]:
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    top_down.append(child)
+        if len(top_down) != n:
+            raise ValueError("scope hierarchy has a cycle")
+        self.bottom_up = top_down[::-1]
+        self.order = [0] * n
+        for position, i in enumerate(self.bottom_up):
+            self.order[i] = position
 
-def _leak_of(parent: Scope, covers: Mapping[ScopeId, Covers], threshold: int) -> tuple[ScopeId, ...] | None:
-    """The first subtraction from a shown parent that leaves 1..threshold-1, if any."""
-    for group in parent.child_groups:
-        for total, used in _combine(covers[c] for c in group).items():
-            if 0 < parent.respondents - total < threshold:
-                return used
-    return None
+    def _cover(self, i: int, counts: Sequence[int], covers: list[Covers], hidden: set[int]) -> Covers:
+        """What can be subtracted in place of scope i: itself when shown; when
+        hidden, its shown descendants (a hidden child does not stop the
+        subtraction: its own shown descendants can be subtracted in its place).
+
+        A hidden leaf covers nothing. A hidden scope with children is always
+        replaced by its shown descendants: not descending only adds the scope's
+        own cover (0 or >= threshold) to the residual, so it never reveals more.
+        """
+        if i not in hidden:
+            return {counts[i]: (i,)}
+        groups = self.groups[i]
+        options: Covers = {} if groups else {0: ()}
+        for group in groups:
+            for total, used in _combine(covers[c] for c in group).items():
+                options.setdefault(total, used)
+        return options
+
+    def _leak(self, i: int, counts: Sequence[int], covers: list[Covers], threshold: int) -> tuple[int, ...] | None:
+        """The first subtraction from shown scope i that leaves 1..threshold-1, if any."""
+        for group in self.groups[i]:
+            for total, used in _combine(covers[c] for c in group).items():
+                if 0 < counts[i] - total < threshold:
+                    return used
+        return None
+
+    def protect(self, counts: Sequence[int], threshold: int, *, hidden: Iterable[ScopeId] = ()) -> set[ScopeId]:
+        """Ids of every scope to suppress; see :func:`protect_differencing`."""
+        _check_threshold(threshold)
+        counts = [int(c) for c in counts]
+        if len(counts) != len(self.ids):
+            raise ValueError("one count per scope")
+        for i, groups in enumerate(self.groups):
+            if counts[i] < 0:
+                raise ValueError(f"scope {self.ids[i]!r} has a negative count")
+            for group in groups:
+                if sum(counts[c] for c in group) > counts[i]:
+                    raise ValueError(f"children of {self.ids[i]!r} outnumber it: a group must partition part of it")
+        given = set(hidden)
+        unknown = given - self.index.keys()
+        if unknown:
+            raise ValueError(f"hidden lists unknown scopes {sorted(map(repr, unknown))}")
+        suppressed_idx = {self.index[sid] for sid in given}
+        suppressed_idx.update(i for i, c in enumerate(counts) if c < threshold)
+
+        covers: list[Covers] = [{}] * len(counts)
+        for i in self.bottom_up:
+            covers[i] = self._cover(i, counts, covers, suppressed_idx)
+        leaks: dict[int, tuple[int, ...]] = {}  # shown parent (by input position) -> its first leak
+        for i, groups in enumerate(self.groups):
+            if groups and i not in suppressed_idx:
+                leak = self._leak(i, counts, covers, threshold)
+                if leak is not None:
+                    leaks[i] = leak
+
+        while leaks:
+            used = leaks[min(leaks)]
+            victim = min(used, key=lambda i: (counts[i], i))
+            suppressed_idx.add(victim)
+            leaks.pop(victim, None)
+            # The victim's cover changes, and with it the cover of every
+            # suppressed ancestor reached through suppressed scopes only; the
+            # shown parents next to those must be checked again.
+            dirty, frontier, recheck = {victim}, [victim], set()
+            while frontier:
+                for parent in self.parents[frontier.pop()]:
+                    if parent in suppressed_idx:
+                        if parent not in dirty:
+                            dirty.add(parent)
+                            frontier.append(parent)
+                    else:
+                        recheck.add(parent)
+            for i in sorted(dirty, key=self.order.__getitem__):
+                covers[i] = self._cover(i, counts, covers, suppressed_idx)
+            for i in recheck:
+                leak = self._leak(i, counts, covers, threshold)
+                if leak is None:
+                    leaks.pop(i, None)
+                else:
+                    leaks[i] = leak
+        return {self.ids[i] for i in suppressed_idx}
 
 
 def protect_differencing(scopes: Sequence[Scope], threshold: int, *, hidden: Iterable[ScopeId] = ()) -> set[ScopeId]:
@@ -734,67 +814,15 @@ def protect_differencing(scopes: Sequence[Scope], threshold: int, *, hidden: Ite
     len(scopes) rounds. Each round only re-examines what the new suppression
     touched (the scope, its suppressed ancestors and the shown parents next
     to them), so a round costs the depth of the hierarchy, not its size; the
-    result is the one of re-examining every scope in input order. Not
-    covered: differencing across rounds or live updates within a round,
+    result is the one of re-examining every scope in input order. For many
+    count vectors over one hierarchy, build a :class:`DifferencingPlan` once.
+    Not covered: differencing across rounds or live updates within a round,
     across scopes not declared as parent and child (e.g. a team against a
     layer), and homogeneity (a unanimous scope reveals each member's answer).
     See docs/scoring.md.
     """
-    _check_threshold(threshold)
-    by_id: dict[ScopeId, Scope] = {}
-    for scope in scopes:
-        if scope.id in by_id:
-            raise ValueError(f"duplicate scope id {scope.id!r}")
-        by_id[scope.id] = scope
-    bottom_up = _children_first(scopes, by_id)
-    suppressed_ids = set(hidden)
-    unknown = suppressed_ids - by_id.keys()
-    if unknown:
-        raise ValueError(f"hidden lists unknown scopes {sorted(map(repr, unknown))}")
-    suppressed_ids.update(scope.id for scope in scopes if scope.respondents < threshold)
-    position = {scope.id: i for i, scope in enumerate(scopes)}
-    order = {scope.id: i for i, scope in enumerate(bottom_up)}
-    parents_of: dict[ScopeId, list[ScopeId]] = {}
-    for scope in scopes:
-        for child in _children_of(scope):
-            parents_of.setdefault(child, []).append(scope.id)
-
-    covers: dict[ScopeId, Covers] = {}
-    for scope in bottom_up:
-        covers[scope.id] = _cover(scope, covers, suppressed_ids)
-    leaks: dict[int, tuple[ScopeId, ...]] = {}  # position of a shown parent -> its first leak
-    for scope in scopes:
-        if scope.child_groups and scope.id not in suppressed_ids:
-            leak = _leak_of(scope, covers, threshold)
-            if leak is not None:
-                leaks[position[scope.id]] = leak
-
-    while leaks:
-        used = leaks[min(leaks)]
-        victim = min(used, key=lambda sid: (by_id[sid].respondents, position[sid]))
-        suppressed_ids.add(victim)
-        leaks.pop(position[victim], None)
-        # The victim's cover changes, and with it the cover of every
-        # suppressed ancestor reached through suppressed scopes only; the
-        # shown parents next to those must be checked again.
-        dirty, frontier, recheck = {victim}, [victim], set()
-        while frontier:
-            for parent in parents_of.get(frontier.pop(), ()):
-                if parent in suppressed_ids:
-                    if parent not in dirty:
-                        dirty.add(parent)
-                        frontier.append(parent)
-                else:
-                    recheck.add(parent)
-        for sid in sorted(dirty, key=order.__getitem__):
-            covers[sid] = _cover(by_id[sid], covers, suppressed_ids)
-        for sid in recheck:
-            leak = _leak_of(by_id[sid], covers, threshold)
-            if leak is None:
-                leaks.pop(position[sid], None)
-            else:
-                leaks[position[sid]] = leak
-    return suppressed_ids
+    plan = DifferencingPlan([(scope.id, scope.child_groups) for scope in scopes])
+    return plan.protect([scope.respondents for scope in scopes], threshold, hidden=hidden)
 
 
 # --------------------------------------------------------------------------

@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from insights.scoring import (
+    DifferencingPlan,
     Scope,
-    _children_first,
-    _combine,
     driver_analysis,
     enps_summary,
     likert_summary,
@@ -106,10 +105,36 @@ def test_pearson_from_sums_is_nan_for_a_constant_column():
 # --------------------------------------------------------------------------
 
 
+def _combine(options):
+    acc = {0: ()}
+    for child_options in options:
+        nxt = {}
+        for total, used in acc.items():
+            for add, more in child_options.items():
+                nxt.setdefault(total + add, used + more)
+        acc = nxt
+    return acc
+
+
+def _bottom_up(scopes: list[Scope], by_id: dict) -> list[Scope]:
+    children = {s.id: list(dict.fromkeys(c for g in s.child_groups for c in g)) for s in scopes}
+    indegree = dict.fromkeys(by_id, 0)
+    for kids in children.values():
+        for c in kids:
+            indegree[c] += 1
+    top_down = [s for s in scopes if indegree[s.id] == 0]
+    for scope in top_down:
+        for c in children[scope.id]:
+            indegree[c] -= 1
+            if indegree[c] == 0:
+                top_down.append(by_id[c])
+    return top_down[::-1]
+
+
 def _reference(scopes: list[Scope], threshold: int, hidden: Iterable = ()) -> set:
     """The original algorithm: re-examine every scope in input order after each suppression."""
     by_id = {s.id: s for s in scopes}
-    bottom_up = _children_first(scopes, by_id)
+    bottom_up = _bottom_up(scopes, by_id)
     position = {s.id: i for i, s in enumerate(scopes)}
     out = set(hidden) | {s.id for s in scopes if s.respondents < threshold}
 
@@ -193,6 +218,17 @@ def test_hidden_scopes_stay_hidden_and_their_descendants_are_protected():
     ]
     assert protect_differencing(scopes, 5, hidden={"Apps"}) == {"Apps", "iOS"}
     assert protect_differencing(scopes, 5, hidden={"Web"}) >= {"Web"}
+
+
+def test_a_plan_answers_for_many_thresholds_like_protect_differencing():
+    scopes = _random_organization(3)
+    plan = DifferencingPlan([(s.id, s.child_groups) for s in scopes])
+    rng = random.Random(5)
+    for _ in range(10):
+        counts = [s.respondents for s in scopes]
+        shrunk = [Scope(s.id, c, s.child_groups) for s, c in zip(scopes, counts, strict=True)]
+        threshold = rng.choice([3, 5, 10])
+        assert plan.protect(counts, threshold) == _reference(shrunk, threshold)
 
 
 def test_hidden_must_name_known_scopes():

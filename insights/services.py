@@ -1,0 +1,605 @@
+"""Writes of the insights engine: recompute a round, backfill an organization, keep
+signals in step, change the signal thresholds.
+
+``recompute_round`` is the heart: it loads the round's answers in one SQL
+statement (numeric answers keyed by response, no person), lets
+``insights.engine.compute_round`` score every scope, and replaces all stored
+results of the round — snapshots, participation, priority alignment,
+coordination cells, signals — in ONE transaction: a crash half-way leaves the
+previous results untouched, and running it twice stores the same rows.
+
+Callers run inside the organization's scope (``peakos.tenancy.org_scope``):
+tasks and commands take ids and set it; raw SQL here filters by organization
+explicitly as well.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from insights import detectors, engine
+from insights.models import (
+    CoordinationCell,
+    Participation,
+    PriorityAlignment,
+    Signal,
+    SignalSettings,
+    SignalStatus,
+    Snapshot,
+)
+from peakos import permissions
+from peakos.models import Layer, Organization, Priority, PriorityLevel, Team, TeamDependency
+from peakos.services import record_audit
+from surveys.models import Answer, Dimension, Invitation, Question, Response, Round, RoundQuestion, RoundStatus
+
+LAYERS: tuple[str, ...] = tuple(Layer.values)
+COMPUTED_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED)
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def fetch_ints(sql: str, params: Sequence, ncols: int) -> np.ndarray:
+    """Rows of ``ncols`` NOT NULL integer columns as an int64 array [rows, ncols].
+
+    PostgreSQL: ``COPY (query) TO STDOUT (FORMAT binary)`` with every column
+    cast to int8, parsed by numpy in one call (fixed-width rows), which is
+    several times faster than fetching tuples. Elsewhere: a plain fetch.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            return np.array(rows, dtype=np.int64).reshape(-1, ncols)
+        raw_cursor = cursor.cursor
+        query = raw_cursor.mogrify(sql, params).decode()
+        buffer = io.BytesIO()
+        raw_cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", buffer)
+    data = buffer.getbuffer()
+    header = 19 + int.from_bytes(data[15:19], "big")
+    row = np.dtype([("fields", ">i2")] + [(f"c{i}", [("length", ">i4"), ("value", ">i8")]) for i in range(ncols)])
+    body = np.frombuffer(data[header : len(data) - 2], dtype=row)
+    if len(body) and (
+        (body["fields"] != ncols).any() or any((body[f"c{i}"]["length"] != 8).any() for i in range(ncols))
+    ):
+        raise ValueError("fetch_ints needs NOT NULL int8 columns")
+    return np.stack([body[f"c{i}"]["value"].astype(np.int64) for i in range(ncols)], axis=1).reshape(-1, ncols)
+
+
+def _layer_case(column: str) -> tuple[str, list[str]]:
+    """SQL mapping a layer value to its 1-based index (0: blank or unknown)."""
+    whens = " ".join(f"WHEN %s THEN {i}" for i in range(1, len(LAYERS) + 1))
+    return f"CASE {column} {whens} ELSE 0 END", list(LAYERS)
+
+
+def _tables() -> dict[str, str]:
+    return {"answer": Answer._meta.db_table, "response": Response._meta.db_table}
+
+
+def load_responses(rounds: Sequence[Round]) -> np.ndarray:
+    """(round id, response id, team id or 0, layer index) of every response of the rounds."""
+    case, case_params = _layer_case("r.layer")
+    marks = ", ".join(["%s"] * len(rounds))
+    sql = (
+        f"SELECT CAST(r.round_id AS bigint), CAST(r.id AS bigint), CAST(COALESCE(r.team_id, 0) AS bigint), "
+        f"CAST({case} AS bigint) FROM {_tables()['response']} r "
+        f"WHERE r.round_id IN ({marks}) AND r.organization_id = %s"
+    )
+    return fetch_ints(sql, [*case_params, *(r.pk for r in rounds), rounds[0].organization_id], 4)
+
+
+def load_answers(rounds: Sequence[Round]) -> np.ndarray:
+    """(response id, question id, value, rated team id or 0, priority id or 0) of the rounds'
+    numeric answers. The one statement that reads answers; the engine counts them."""
+    t = _tables()
+    marks = ", ".join(["%s"] * len(rounds))
+    org_id = rounds[0].organization_id
+    sql = (
+        "SELECT CAST(a.response_id AS bigint), CAST(a.question_id AS bigint), CAST(a.value AS bigint), "
+        "CAST(COALESCE(a.rated_team_id, 0) AS bigint), CAST(COALESCE(a.priority_id, 0) AS bigint) "
+        f"FROM {t['answer']} a JOIN {t['response']} r ON r.id = a.response_id "
+        f"WHERE r.round_id IN ({marks}) AND r.organization_id = %s AND a.organization_id = %s "
+        "AND a.value IS NOT NULL"
+    )
+    return fetch_ints(sql, [*(r.pk for r in rounds), org_id, org_id], 5)
+
+
+def load_rounds_data(rounds: Sequence[Round], batch: int = 8):
+    """Yield (round, responses, answers) for each round, reading ``batch`` rounds per
+    statement: fewer round trips for a backfill, memory bounded by the batch."""
+    for start in range(0, len(rounds), batch):
+        chunk = list(rounds[start : start + batch])
+        responses = load_responses(chunk)
+        answers = load_answers(chunk)
+        order = np.argsort(responses[:, 1], kind="stable")
+        round_of_response = responses[order, 0]
+        position = np.searchsorted(responses[order, 1], answers[:, 0])
+        position = np.minimum(position, max(len(order) - 1, 0))
+        answer_round = round_of_response[position] if len(order) else np.zeros(len(answers), dtype=np.int64)
+        for round_ in chunk:
+            yield round_, responses[responses[:, 0] == round_.pk, 1:], answers[answer_round == round_.pk]
+
+
+def load_invitations(round_: Round) -> np.ndarray:
+    """(team id or 0, layer index, invitations) per team × layer, as recorded when the round opened."""
+    index = {layer: i for i, layer in enumerate(LAYERS, start=1)}
+    rows = Invitation.objects.filter(round=round_).values("team_id", "layer").annotate(n=Count("id")).order_by()
+    return np.array([(r["team_id"] or 0, index.get(r["layer"], 0), r["n"]) for r in rows], dtype=np.int64).reshape(
+        -1, 3
+    )
+
+
+@dataclass
+class OrgData:
+    """What every round of an organization shares; loaded once per recompute."""
+
+    organization: Organization
+    teams: list[tuple[int, int | None, str]]
+    team_names: dict[int, str]
+    dependencies: list[tuple[int, int]]
+    settings: SignalSettings
+
+    @classmethod
+    def load(cls, organization: Organization) -> OrgData:
+        rows = list(Team.objects.filter(organization=organization).values_list("id", "parent_id", "kind", "name"))
+        return cls(
+            organization=organization,
+            teams=[(r[0], r[1], r[2]) for r in rows],
+            team_names={r[0]: r[3] for r in rows},
+            dependencies=list(
+                TeamDependency.objects.filter(organization=organization).values_list("from_team_id", "to_team_id")
+            ),
+            settings=SignalSettings.for_organization(organization),
+        )
+
+
+def _questions(round_: Round, answers: np.ndarray) -> dict[int, engine.Question]:
+    ids = set(RoundQuestion.objects.filter(round=round_).values_list("question_id", flat=True))
+    ids.update(np.unique(answers[:, 1]).tolist())
+    return {
+        q[0]: engine.Question(*q)
+        for q in Question.objects.filter(id__in=ids).values_list("id", "key", "dimension", "kind")
+    }
+
+
+def _leadership_ranking(answers: np.ndarray) -> list[int]:
+    """Leadership's ranking: the company priorities of the period the respondents picked from, by rank."""
+    picked = np.unique(answers[answers[:, 4] > 0, 4]).tolist()
+    if not picked:
+        return []
+    periods = Counter(Priority.objects.filter(id__in=picked).values_list("period", flat=True))
+    if not periods:
+        return []
+    period = periods.most_common(1)[0][0]
+    return list(
+        Priority.objects.filter(level=PriorityLevel.COMPANY, period=period)
+        .order_by("rank", "id")
+        .values_list("id", flat=True)
+    )
+
+
+def previous_round(round_: Round) -> Round | None:
+    """The survey's round before this one (by number)."""
+    return Round.objects.filter(survey_id=round_.survey_id, number__lt=round_.number).order_by("-number").first()
+
+
+def stored_scores(round_: Round | None) -> dict[tuple[engine.ScopeKey, str], float]:
+    """(scope, dimension) → score of a round's shown snapshots."""
+    if round_ is None:
+        return {}
+    rows = Snapshot.objects.filter(round=round_, suppressed=False).values_list(
+        "scope_kind", "team_id", "layer", "depth", "dimension", "score"
+    )
+    return {(engine.ScopeKey(k, t, layer, d), dim): score for k, t, layer, d, dim, score in rows}
+
+
+def load_round(
+    round_: Round,
+    org: OrgData,
+    previous_scores: dict[tuple[engine.ScopeKey, str], float] | None = None,
+    data: tuple[np.ndarray, np.ndarray] | None = None,
+) -> engine.RoundInput:
+    """Everything the engine needs for one round. ``previous_scores`` defaults to the stored
+    snapshots of the survey's previous round (for deltas); ``data`` is (responses, answers)
+    when already loaded (see ``load_rounds_data``)."""
+    if data is None:
+        _, responses, answers = next(load_rounds_data([round_]))
+    else:
+        responses, answers = data
+    if previous_scores is None:
+        previous_scores = stored_scores(previous_round(round_))
+    return engine.RoundInput(
+        teams=org.teams,
+        layers=LAYERS,
+        responses=responses,
+        answers=answers,
+        questions=_questions(round_, answers),
+        invitations=load_invitations(round_),
+        threshold=round_.effective_anonymity_threshold,
+        comment_threshold=round_.effective_comment_threshold,
+        dimensions=list(Dimension.values),
+        leadership_ranking=_leadership_ranking(answers),
+        previous_scores=previous_scores,
+        driver_min_respondents=org.settings.driver_min_respondents,
+        dependencies=org.dependencies,
+    )
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+Columns = dict[str, list]  # column name -> one Python value per row (None = NULL)
+
+
+def _floats(values: np.ndarray) -> list[float | None]:
+    """Floats with NaN as None (SQL NULL)."""
+    return [None if v != v else v for v in values.ravel().tolist()]
+
+
+def _scope_columns(org_id: int, round_id: int, scopes: list[engine.ScopeKey], repeat: int = 1) -> Columns:
+    """The scope columns of ``scopes``, each scope repeated ``repeat`` times (once per dimension)."""
+    n = len(scopes) * repeat
+    return {
+        "organization_id": [org_id] * n,
+        "round_id": [round_id] * n,
+        "scope_kind": [k.kind for k in scopes for _ in range(repeat)],
+        "team_id": [k.team for k in scopes for _ in range(repeat)],
+        "layer": [k.layer for k in scopes for _ in range(repeat)],
+        "depth": [k.depth for k in scopes for _ in range(repeat)],
+    }
+
+
+def snapshot_columns(org_id: int, round_id: int, result: engine.RoundResult) -> Columns:
+    """One row per scope × dimension; hidden ones with no values (the engine left them NaN)."""
+    dims = result.dimensions
+    hidden = result.dim_hidden.ravel()
+    columns = _scope_columns(org_id, round_id, result.scopes, len(dims))
+    columns["suppressed"] = hidden.tolist()
+    columns["respondents"] = [
+        None if h else n for h, n in zip(hidden.tolist(), result.dim_respondents.ravel().tolist(), strict=True)
+    ]
+    columns["dimension"] = dims * len(result.scopes)
+    for name in (
+        "mean",
+        "score",
+        "favorable_share",
+        "unfavorable_share",
+        "spread",
+        "delta",
+        "gap",
+        "driver_enps",
+        "driver_alignment",
+    ):
+        values = getattr(result, name).copy()
+        values[result.dim_hidden] = np.nan
+        columns[name] = _floats(values)
+    return columns
+
+
+def participation_columns(org_id: int, round_id: int, result: engine.RoundResult) -> Columns:
+    columns = _scope_columns(org_id, round_id, result.scopes)
+    hidden = result.hidden.tolist()
+    respondents, invited = result.respondents.tolist(), result.invited.tolist()
+    columns["suppressed"] = hidden
+    columns["respondents"] = [None if h else n for h, n in zip(hidden, respondents, strict=True)]
+    columns["invited"] = [None if h or not i else i for h, i in zip(hidden, invited, strict=True)]
+    # The invitation snapshot and the responses can disagree when someone moved team
+    # between the two; never report more than 100 %.
+    columns["rate"] = [
+        None if h or not i else min(n / i, 1.0) for h, n, i in zip(hidden, respondents, invited, strict=True)
+    ]
+    columns["comments_released"] = [
+        bool(c) and not h for h, c in zip(hidden, result.comments_released.tolist(), strict=True)
+    ]
+    return columns
+
+
+def priority_columns(org_id: int, round_id: int, result: engine.RoundResult) -> Columns:
+    p = result.priorities
+    if p is None:
+        return {}
+    hidden = (p.hidden | (p.respondents == 0)).tolist()
+    columns = _scope_columns(org_id, round_id, result.scopes)
+    columns["suppressed"] = hidden
+    columns["respondents"] = [None if h else n for h, n in zip(hidden, p.respondents.tolist(), strict=True)]
+    columns["top_priority_id"] = [p.top_priority] * len(hidden)
+    for name, values in (("top_priority_share", p.top_priority_share), ("top_overlap", p.top_overlap)):
+        values = values.copy()
+        values[np.array(hidden, dtype=bool)] = np.nan
+        columns[name] = _floats(values)
+    columns["pick_counts"] = [None if h else c for h, c in zip(hidden, p.pick_counts, strict=True)]
+    return columns
+
+
+def coordination_columns(org_id: int, round_id: int, result: engine.RoundResult) -> Columns:
+    c = result.coordination
+    hidden = c.hidden.tolist()
+    mean = _floats(c.mean)
+    return {
+        "organization_id": [org_id] * len(hidden),
+        "round_id": [round_id] * len(hidden),
+        "rater_team_id": list(c.rater),
+        "rated_team_id": list(c.rated),
+        "suppressed": hidden,
+        "respondents": [None if h else n for h, n in zip(hidden, c.respondents.tolist(), strict=True)],
+        "mean": mean,
+        "score": [None if m is None else (m - 1) / 4 * 100 for m in mean],
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_column(field, values: list) -> list[str]:
+    """COPY text of one column. A list comprehension per column, not a function call per
+    value: formatting is the costliest part of writing a round."""
+    internal = field.get_internal_type()
+    if internal == "FloatField":
+        return ["\\N" if v is None else repr(v) for v in values]
+    if internal == "BooleanField":
+        return ["t" if v else "f" for v in values]
+    if internal == "JSONField":
+        return ["\\N" if v is None else _escape(json.dumps(v)) for v in values]
+    if internal == "CharField":
+        return ["\\N" if v is None else _escape(v) for v in values]
+    return ["\\N" if v is None else str(v) for v in values]
+
+
+def insert_columns(model, columns: Columns) -> int:
+    """Insert many rows fast: COPY on PostgreSQL, bulk_create elsewhere. Call inside a transaction."""
+    names = list(columns)
+    count = len(columns[names[0]]) if names else 0
+    if not count:
+        return 0
+    if connection.vendor == "postgresql":
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        text = [_copy_column(fields[name], columns[name]) for name in names]
+        buffer = io.StringIO()
+        buffer.write("\n".join(map("\t".join, zip(*text, strict=True))))
+        buffer.write("\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f'COPY "{model._meta.db_table}" ({", ".join(names)}) FROM STDIN', buffer)
+    else:
+        objects = [model(**dict(zip(names, row, strict=True))) for row in zip(*columns.values(), strict=True)]
+        model.objects.bulk_create(objects, batch_size=500)
+    return count
+
+
+RESULT_TABLES = (
+    (Snapshot, snapshot_columns),
+    (Participation, participation_columns),
+    (PriorityAlignment, priority_columns),
+    (CoordinationCell, coordination_columns),
+)
+
+
+def replace_results(round_: Round, result: engine.RoundResult) -> int:
+    """Delete the round's stored results and insert the new ones. Call inside a transaction."""
+    for model, _ in RESULT_TABLES:
+        model.objects.filter(round=round_).delete()
+    return sum(
+        insert_columns(model, build(round_.organization_id, round_.pk, result)) for model, build in RESULT_TABLES
+    )
+
+
+# --------------------------------------------------------------------------
+# Signals
+# --------------------------------------------------------------------------
+
+SIGNAL_FIELDS = ("kind", "scope_kind", "team_id", "layer", "depth", "dimension", "severity", "title", "figures")
+
+
+def _signal_values(found: detectors.Detected) -> dict:
+    return {
+        "kind": found.kind,
+        "scope_kind": found.scope.kind,
+        "team_id": found.scope.team,
+        "layer": found.scope.layer,
+        "depth": found.scope.depth,
+        "dimension": found.dimension,
+        "severity": found.severity,
+        "title": found.title[:300],
+        "figures": found.figures,
+    }
+
+
+def sync_signals(*, organization: Organization, round_: Round | None, found: Iterable[detectors.Detected]) -> int:
+    """Make the stored signals of a round (or, with ``round_=None``, the organization's
+    round-less signals) match what was just detected.
+
+    Matched by ``key``: a finding seen again updates its row (keeping its status, so a
+    signal someone resolved stays resolved); a new finding opens a signal; an *open*
+    signal no longer found is deleted (a recompute took it back). Returns the number
+    of signals found.
+    """
+    latest = {f.key: f for f in found}  # one per key
+    qs = Signal.objects.filter(organization=organization)
+    qs = qs.filter(round=round_) if round_ is not None else qs.filter(round__isnull=True)
+    existing = {s.key: s for s in qs}
+    changed, created = [], []
+    for key, f in latest.items():
+        values = _signal_values(f)
+        signal = existing.get(key)
+        if signal is None:
+            created.append(Signal(organization=organization, round=round_, key=key, **values))
+        elif any(getattr(signal, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(signal, name, value)
+            changed.append(signal)
+    stale = [s.pk for key, s in existing.items() if key not in latest and s.status == SignalStatus.OPEN]
+    if stale:
+        Signal.objects.filter(pk__in=stale).delete()
+    if changed:
+        now = timezone.now()
+        for signal in changed:
+            signal.updated_at = now
+        Signal.objects.bulk_update(changed, [*SIGNAL_FIELDS, "updated_at"])
+    if created:
+        Signal.objects.bulk_create(created)
+    return len(latest)
+
+
+def detect_round_signals(round_: Round, org: OrgData, result: engine.RoundResult) -> list[detectors.Detected]:
+    titles = {}
+    if result.priorities is not None and result.priorities.top_priority is not None:
+        titles = dict(Priority.objects.filter(pk=result.priorities.top_priority).values_list("id", "title"))
+    context = detectors.RoundContext(
+        round_closed=round_.status == RoundStatus.CLOSED,
+        settings=org.settings,
+        threshold=round_.effective_anonymity_threshold,
+        team_names=org.team_names,
+        dependencies=org.dependencies,
+        dimension_labels=dict(Dimension.choices),
+        layer_labels=dict(Layer.choices),
+        priority_titles=titles,
+    )
+    return [found for detect in detectors.ROUND_DETECTORS for found in detect(result, context)]
+
+
+def run_organization_detectors(organization: Organization) -> int:
+    """Signals not tied to a round (e.g. from reviews), stored with ``round = None``."""
+    if not detectors.ORGANIZATION_DETECTORS:
+        return 0
+    found = [f for detect in detectors.ORGANIZATION_DETECTORS for f in detect(organization)]
+    with transaction.atomic():
+        return sync_signals(organization=organization, round_=None, found=found)
+
+
+# --------------------------------------------------------------------------
+# Recompute
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class RecomputeReport:
+    round_id: int
+    scopes: int
+    rows: int
+    signals: int
+    seconds: float
+    result: engine.RoundResult | None = None
+
+
+def recompute_round(
+    *,
+    round_: Round,
+    org: OrgData | None = None,
+    previous_scores: dict[tuple[engine.ScopeKey, str], float] | None = None,
+    organization_detectors: bool = True,
+    data: tuple[np.ndarray, np.ndarray] | None = None,
+) -> RecomputeReport | None:
+    """Recompute and store every result of one round; idempotent.
+
+    A scheduled round (nothing sent yet) is left alone and returns None. The
+    loading and scoring happen before the transaction; the transaction locks the
+    round row (so two workers recomputing the same round take turns), deletes
+    the round's previous results, writes the new ones and syncs its signals.
+    """
+    started = time.perf_counter()
+    if round_.status not in COMPUTED_STATUSES:
+        return None
+    org = org or OrgData.load(round_.organization)
+    result = engine.compute_round(load_round(round_, org, previous_scores, data))
+    found = detect_round_signals(round_, org, result)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Derived data: if the server crashed right after this commit, a rerun rebuilds
+            # it, so do not wait for the WAL flush (atomicity is unaffected).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        Round.objects.select_for_update().filter(pk=round_.pk).values_list("pk", flat=True).first()
+        rows = replace_results(round_, result)
+        signals = sync_signals(organization=round_.organization, round_=round_, found=found)
+    if organization_detectors:
+        run_organization_detectors(round_.organization)
+    return RecomputeReport(round_.pk, len(result.scopes), rows, signals, time.perf_counter() - started, result)
+
+
+def recompute_org(
+    *, organization: Organization, progress: Callable[[int, int, Round], None] | None = None
+) -> list[RecomputeReport]:
+    """Recompute every open or closed round of an organization, oldest first per survey
+    (each round's deltas use the previous round's fresh results). For backfills."""
+    org = OrgData.load(organization)
+    rounds = list(
+        Round.objects.filter(organization=organization, status__in=COMPUTED_STATUSES)
+        .select_related("organization")
+        .order_by("survey_id", "number")
+    )
+    reports: list[RecomputeReport] = []
+    last: dict[int, engine.RoundResult] = {}
+    for i, (round_, responses, answers) in enumerate(load_rounds_data(rounds), start=1):
+        previous = last.get(round_.survey_id)
+        report = recompute_round(
+            round_=round_,
+            org=org,
+            previous_scores=previous.shown_scores() if previous is not None else None,
+            organization_detectors=False,
+            data=(responses, answers),
+        )
+        if report is not None:
+            last[round_.survey_id] = report.result
+            report.result = None  # keep memory flat over many rounds
+            reports.append(report)
+        if progress is not None:
+            progress(i, len(rounds), round_)
+    run_organization_detectors(organization)
+    return reports
+
+
+# --------------------------------------------------------------------------
+# Settings
+# --------------------------------------------------------------------------
+
+SETTINGS_FIELDS = (
+    "drop_points",
+    "leadership_gap_points",
+    "low_participation",
+    "priority_confusion",
+    "weak_link_mean",
+    "driver_min_respondents",
+)
+
+
+@transaction.atomic
+def update_signal_settings(*, membership, actor, **fields) -> SignalSettings:
+    """Change an organization's signal thresholds (admins and owners). They apply from the next recompute."""
+    if not permissions.can_manage(membership):
+        raise PermissionDenied("Your role does not allow this.")
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown settings: {', '.join(sorted(unknown))}")
+    organization = membership.organization
+    settings, _ = SignalSettings.objects.select_for_update().get_or_create(organization=organization)
+    before = {k: getattr(settings, k) for k in fields}
+    for key, value in fields.items():
+        setattr(settings, key, value)
+    settings.full_clean()
+    settings.save()
+    changed = {k: v for k, v in fields.items() if before[k] != v}
+    if changed:
+        record_audit(
+            organization=organization,
+            actor=actor,
+            action="insights.signal_settings",
+            obj=settings,
+            summary=", ".join(f"{k}: {before[k]} → {v}" for k, v in changed.items()),
+            data={"before": {k: before[k] for k in changed}, "after": changed},
+        )
+    return settings
