@@ -175,11 +175,17 @@ PERSON_WRITE_EXAMPLE = {
     ),
     update=extend_schema(
         summary="Replace a person's fields",
-        examples=[OpenApiExample("Move to Platform", value=PERSON_WRITE_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("Move to Platform", value=PERSON_WRITE_EXAMPLE, request_only=True),
+            OpenApiExample("Updated", value=PERSON_EXAMPLE, response_only=True),
+        ],
     ),
     partial_update=extend_schema(
         summary="Change some of a person's fields",
-        examples=[OpenApiExample("New team", value={"team": 12}, request_only=True)],
+        examples=[
+            OpenApiExample("New team", value={"team": 12}, request_only=True),
+            OpenApiExample("Updated", value=PERSON_EXAMPLE, response_only=True),
+        ],
     ),
 )
 class PersonViewSet(

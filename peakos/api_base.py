@@ -107,6 +107,19 @@ def _error_body(status_code: int, code: str, detail: str, **extra) -> dict:
     return {"status": status_code, "code": code, "detail": detail, **extra}
 
 
+def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as one level, keyed like the services' (``metrics.2.actual``)."""
+    out: dict[str, list[str]] = {}
+    items = errors.items() if isinstance(errors, dict) else enumerate(errors)
+    for key, value in items:
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict | list) for v in value)):
+            out.update(_flatten(value, f"{name}."))
+        elif value:
+            out[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return out
+
+
 def exception_handler(exc, context):
     """DRF's handler, then one body shape for every error (see ErrorSerializer)."""
     if isinstance(exc, DjangoValidationError):
@@ -126,7 +139,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         data = response.data
-        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        errors = _flatten(data) if isinstance(data, dict) else {"non_field_errors": data}
         response.data = _error_body(
             response.status_code, "invalid", "The request has invalid fields; nothing was changed.", errors=errors
         )
@@ -184,7 +197,8 @@ class RolePermission(permissions.BasePermission):
     """Grant what the view's rule from ``peakos.permissions`` grants the request's membership.
 
     A view names ``read_rule`` (GET/HEAD/OPTIONS), ``write_rule`` (other methods) and,
-    per action, ``action_rules``; ``object_rule(membership, obj)`` guards single objects.
+    per action, ``action_rules``; ``object_rule(membership, obj)`` (or, per action,
+    ``object_rules``) guards single objects.
     """
 
     message = "Your role does not allow this."
@@ -194,7 +208,7 @@ class RolePermission(permissions.BasePermission):
         return membership is not None and bool(view.rule_for_request(request)(membership))
 
     def has_object_permission(self, request, view, obj) -> bool:
-        rule = getattr(view, "object_rule", None)
+        rule = view.object_rules.get(getattr(view, "action", None), view.object_rule)
         return rule is None or bool(rule(view.membership, obj))
 
 
@@ -224,6 +238,7 @@ class OrgScopedMixin:
     write_rule = staticmethod(rules.can_manage)
     action_rules: dict = {}
     object_rule = None
+    object_rules: dict = {}
     organization = None
     membership = None
 

@@ -15,6 +15,7 @@ from rest_framework.routers import SimpleRouter
 from insights import api as insights_api
 from peakos import api
 from peakos.api_base import IdConverter, api_not_found
+from reviews import api as reviews_api
 from surveys import api as surveys_api
 
 app_name = "api"
@@ -30,6 +31,8 @@ router.register("rounds", surveys_api.RoundViewSet, basename="round")
 router.register("snapshots", insights_api.SnapshotViewSet, basename="snapshot")
 router.register("coordination", insights_api.CoordinationViewSet, basename="coordination")
 router.register("signals", insights_api.SignalViewSet, basename="signal")
+router.register("review-cycles", reviews_api.ReviewCycleViewSet, basename="review-cycle")
+router.register("reviews", reviews_api.BusinessReviewViewSet, basename="review")
 
 urlpatterns = [
     path("v1/organization/", api.OrganizationView.as_view(), name="organization"),

@@ -192,7 +192,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "peakos.models.Role", "LayerEnum": "peakos.models.Layer"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "peakos.models.Role",
+        "LayerEnum": "peakos.models.Layer",
+        "ScheduleStatusEnum": "surveys.models.RoundStatus",  # rounds and review cycles: scheduled, open, closed
+        "ReviewStatusEnum": "reviews.models.ReviewStatus",
+        "MetricStatusEnum": "reviews.models.MetricStatus",
+        "AskStatusEnum": "reviews.models.AskStatus",
+        "SignalStatusEnum": "insights.models.SignalStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
