@@ -95,6 +95,11 @@ def can_see_people(membership: Membership | None) -> bool:
     return can_see_all_results(membership)
 
 
+def can_see_layers(membership: Membership | None) -> bool:
+    """Layer and depth results (cross-sections of the whole organization, e.g. the translation gap by layer)."""
+    return can_see_all_results(membership)
+
+
 def visible_scopes_filter(membership: Membership | None):
     """``can_see_team`` as a Q over insights rows (Snapshot, Signal, ...), for lists in one query.
 

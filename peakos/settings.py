@@ -7,6 +7,7 @@ DJANGO_ENV=production switches on the hardened settings that
 `manage.py check --deploy` asks for.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "surveys",
     "reviews",
     "insights",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +114,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js straight from the installed plotly package (/static/vendor/plotly/plotly.min.js): no copy, no CDN.
+    ("vendor/plotly", Path(find_spec("plotly").origin).resolve().parent / "package_data"),
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    """The leaders' dashboards (issue 6): Plotly pages over the insights engine's stored results."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dashboards"
+    verbose_name = "Dashboards"
+
+    def ready(self) -> None:
+        from peakos import navigation, permissions
+
+        # Everyone: members see the organization level only, managers their subtree, leaders everything.
+        navigation.register("Dashboard", "dashboard", order=10, visible=permissions.is_member)
