@@ -80,7 +80,7 @@ def answer(request, token: str):
         if not round.is_accepting:
             throttle.record_bad_link(request)
             return _page(request, "closed.html", base, status=410)
-        answer_sheet = selectors.answer_sheet(round, team_id=invitation.team_id)
+        answer_sheet = selectors.answer_sheet(round, team_id=invitation.team_id, organization=org)
         errors: dict = {}
         if request.method == "POST":
             try:

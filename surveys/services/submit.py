@@ -77,8 +77,8 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
         if not claimed:
             raise AlreadyAnsweredError
         try:
-            with transaction.atomic():
-                SubmissionReceipt.objects.create(invitation_id=invitation.pk, organization=org)
+            # No savepoint needed: on a conflict the whole transaction is abandoned.
+            SubmissionReceipt.objects.create(invitation_id=invitation.pk, organization=org)
         except IntegrityError:
             raise AlreadyAnsweredError
         if round.frozen_at is None:
