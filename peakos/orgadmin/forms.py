@@ -77,7 +77,7 @@ class TeamEditForm(forms.Form):
 
 
 class DependencyForm(forms.Form):
-    to_team = TeamChoiceField(queryset=Team.objects.none(), label="Depends on")
+    to_team = TeamChoiceField(queryset=Team.objects.none(), label="Depends on", empty_label="— choose a team —")
     note = forms.CharField(max_length=300, required=False, help_text="What it needs, e.g. “qualified leads”.")
 
     def __init__(self, *args, organization, team: Team, **kwargs):

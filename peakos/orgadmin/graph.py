@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-NODE_W, NODE_H, ROW_H = 180, 34, 46
-MAX_LABEL = 22
+NODE_W, NODE_H, ROW_H = 150, 34, 44
+MAX_LABEL = 19
 
 
 @dataclass
@@ -66,8 +66,8 @@ def neighbourhood(team, depended_on_by: list, depends_on: list, url_for=lambda t
     rows = max(len(left), len(right), 1)
     top = 30
     height = top + rows * ROW_H + 10
-    xs = (10, 240, 470)
-    width = xs[2] + NODE_W + 10
+    xs = (4, 4 + NODE_W + 44, 4 + 2 * (NODE_W + 44))
+    width = xs[2] + NODE_W + 4
 
     def column(teams, x):
         offset = top + (rows - len(teams)) * ROW_H / 2

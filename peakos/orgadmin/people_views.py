@@ -41,7 +41,7 @@ def people(request, org_slug):
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        "bulk_form": BulkPeopleForm(organization=org),
+        "bulk_form": BulkPeopleForm(organization=org, auto_id="bulk_%s"),
         "next": request.get_full_path(),
     }
     return render(request, "peakos/manage/people.html", context)

@@ -10,10 +10,10 @@
       boxes.forEach(function (box) { box.checked = all.checked; });
     });
   }
-  var action = document.getElementById("id_action");
+  var action = document.getElementById("bulk_action");
   if (action) {
-    var needs = { move: "id_team", layer: "id_layer", manager: "id_manager_email" };
-    var fields = ["id_team", "id_layer", "id_manager_email"].map(function (id) { return document.getElementById(id); });
+    var needs = { move: "bulk_team", layer: "bulk_layer", manager: "bulk_manager_email" };
+    var fields = ["bulk_team", "bulk_layer", "bulk_manager_email"].map(function (id) { return document.getElementById(id); });
     var sync = function () {
       fields.forEach(function (field) {
         if (field) { field.hidden = needs[action.value] !== field.id; }

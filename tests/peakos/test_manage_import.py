@@ -61,8 +61,8 @@ def test_a_bad_file_lists_every_error_by_row_and_column_and_stores_nothing(as_ro
     assert response.status_code == 400
     body = response.content.decode()
     assert "The file has 2 errors; nothing was imported" in body
-    assert '<td class="num">2</td><td><code>email</code></td>' in body
-    assert '<td class="num">3</td><td><code>layer</code></td>' in body
+    assert '<span class="show-sm">Row </span>2</td><td><code>email</code></td>' in body
+    assert '<span class="show-sm">Row </span>3</td><td><code>layer</code></td>' in body
     assert snapshot(tenant_a.org) == before and not PeopleImport.objects.exists()
 
 
