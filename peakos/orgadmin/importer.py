@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,6 +23,8 @@ from django.utils import timezone
 from peakos.models import Organization, PeopleImport, Person, Team, TeamKind
 from peakos.orgadmin.peoplecsv import BATCH, ParsedFile, PersonRow, Progress, RowError, no_progress, parse_csv
 from peakos.services import record_audit
+
+PREVIEW_KEPT_DAYS = 7
 
 
 class CsvImportError(ValidationError):
@@ -535,7 +538,14 @@ def _update_people(organization: Organization, rows: list[tuple], now) -> None:
 def store_preview(
     *, organization: Organization, actor, text: str, filename: str, deactivate_missing: bool, plan: Plan
 ) -> PeopleImport:
-    """Keep an uploaded file between its preview and its confirmation."""
+    """Keep an uploaded file between its preview and its confirmation.
+
+    Previews nobody confirmed within a week are dropped: they hold personal data.
+    """
+    stale = timezone.now() - timedelta(days=PREVIEW_KEPT_DAYS)
+    PeopleImport.objects.filter(
+        organization=organization, status=PeopleImport.Status.PREVIEW, created_at__lt=stale
+    ).delete()
     return PeopleImport.objects.create(
         organization=organization,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,

@@ -129,3 +129,16 @@ def test_another_organizations_upload_is_404(as_role, client, tenant_a, tenant_b
     assert client.post(mine_url).status_code == 404
     assert client.get(theirs_url).status_code == 404
     assert not Person.objects.filter(email="secret@bravo.example").exists()
+
+
+@pytest.mark.django_db
+def test_unconfirmed_previews_older_than_a_week_are_dropped_on_the_next_upload(as_role, tenant_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = as_role("admin")
+    upload(client, tenant_a, GOOD)
+    PeopleImport.objects.update(created_at=timezone.now() - timedelta(days=8))
+    upload(client, tenant_a, GOOD)
+    assert PeopleImport.objects.filter(organization=tenant_a.org).count() == 1
