@@ -38,6 +38,7 @@ from insights.models import (
     SignalStatus,
     Snapshot,
 )
+from insights.selectors import stored_scores
 from peakos import permissions
 from peakos.models import Layer, Organization, Priority, PriorityLevel, Team, TeamDependency
 from peakos.services import record_audit
@@ -194,16 +195,6 @@ def _leadership_ranking(answers: np.ndarray) -> list[int]:
 def previous_round(round_: Round) -> Round | None:
     """The survey's round before this one (by number)."""
     return Round.objects.filter(survey_id=round_.survey_id, number__lt=round_.number).order_by("-number").first()
-
-
-def stored_scores(round_: Round | None) -> dict[tuple[engine.ScopeKey, str], float]:
-    """(scope, dimension) → score of a round's shown snapshots."""
-    if round_ is None:
-        return {}
-    rows = Snapshot.objects.filter(round=round_, suppressed=False).values_list(
-        "scope_kind", "team_id", "layer", "depth", "dimension", "score"
-    )
-    return {(engine.ScopeKey(k, t, layer, d), dim): score for k, t, layer, d, dim, score in rows}
 
 
 def load_round(

@@ -31,6 +31,7 @@ org_patterns = [
     path("surveys/", include("surveys.urls")),
     path("reviews/", include("reviews.urls")),
     path("insights/", include("dashboards.urls")),
+    path("signals/", include("insights.urls")),
 ]
 
 urlpatterns = [

@@ -97,7 +97,7 @@ def create_action(
 @transaction.atomic
 def update_action(*, membership: Membership, action: Action, **changes) -> Action:
     """Change an action's status, owner, due date, title or description."""
-    action = Action.objects.select_for_update().select_related("owner", "scope_team").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("owner", "scope_team").get(pk=action.pk)
     if not permissions.can_edit_action(membership, action):
         deny()
     errors: dict = {}

@@ -34,7 +34,9 @@ MAX_DIGITS_BEFORE_POINT = 12
 
 
 def lock_editable(membership: Membership, review: BusinessReview) -> BusinessReview:
-    review = BusinessReview.objects.select_for_update().select_related("cycle", "team__lead").get(pk=review.pk)
+    review = (
+        BusinessReview.objects.select_for_update(of=("self",)).select_related("cycle", "team__lead").get(pk=review.pk)
+    )
     if not permissions.can_edit_review(membership, review):
         deny("Only the team's lead edits its review.")
     if review.cycle.status == CycleStatus.SCHEDULED:

@@ -96,7 +96,7 @@ def decide_review(
     """Approve a submitted review, or return it to the team with comments (required)."""
     if not permissions.can_approve_review(membership):
         deny("Only leaders approve or return reviews.")
-    review = BusinessReview.objects.select_for_update().select_related("cycle", "team").get(pk=review.pk)
+    review = BusinessReview.objects.select_for_update(of=("self",)).select_related("cycle", "team").get(pk=review.pk)
     comment = (comment or "").strip()
     if review.status != ReviewStatus.SUBMITTED:
         raise ValidationError(f"This review is {review.get_status_display().lower()}; only a submitted one is decided.")
@@ -176,7 +176,7 @@ def send_decision_email(*, review: BusinessReview) -> bool:
 
 @transaction.atomic
 def answer_ask(*, membership: Membership, ask: Ask, status: str, response: str = "") -> Ask:
-    ask = Ask.objects.select_for_update().select_related("to_team__lead", "review").get(pk=ask.pk)
+    ask = Ask.objects.select_for_update(of=("self",)).select_related("to_team__lead", "review").get(pk=ask.pk)
     if not permissions.can_answer_ask(membership, ask.to_team):
         deny("Only the asked team's lead answers its asks.")
     if ask.review.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):

@@ -30,7 +30,7 @@ def test_review_print_view_has_every_section_and_no_navigation(as_role, tenant_a
 def test_cycle_print_view_has_one_sheet_per_readable_review(as_role, tenant_a, cycle):
     url = reverse("review_cycle_print", args=[tenant_a.org.slug, cycle.pk])
     leader = as_role("leader").get(url).content.decode()
-    assert leader.count('class="print-sheet page-break"') == 2
+    assert leader.count('class="print-sheet page-break"') == 2  # approved + submitted; drafts only in the index
     manager = as_role("manager").get(url).content.decode()  # only their own subtree
     assert manager.count('class="print-sheet page-break"') == 1
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from peakos import demo
+from reviews import demo as reviews_demo
 from surveys import demo as surveys_demo
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = demo.seed()
         surveys_demo.seed()
+        reviews_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         for login in logins:
             self.stdout.write(f"  {login.organization:<22} {login.role:<8} {login.email:<32} {login.password}")
