@@ -222,6 +222,14 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        props = out["properties"]
+        props["count"]["example"] = 212
+        props["next"]["example"] = "https://peakos.example/api/v1/people/?page=3"
+        props["previous"]["example"] = "https://peakos.example/api/v1/people/?page=1"
+        return out
+
 
 # --- The organization mixin --------------------------------------------------------------------
 

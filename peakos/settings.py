@@ -186,11 +186,31 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Peak OS API",
     "DESCRIPTION": (
-        "Read scores, surveys, reviews and the organization; push people from an HRIS. "
-        "Authenticate with `Authorization: Bearer <token>` (tokens are created by admins under "
-        "/o/<org>/api-tokens/ and belong to one organization). Browser sessions name the organization "
-        "with the `X-Organization: <slug>` header or the `organization=<slug>` query parameter."
+        "Pull scores into a BI tool, push people from an HRIS.\n\n"
+        "**Authentication.** Send `Authorization: Bearer pk_…`. Owners and admins create tokens on their "
+        "organization's *API tokens* page (`/o/{slug}/api-tokens/`; `manage.py create_api_token` for "
+        "operators). A token belongs to one organization and carries a role (admin, leader or member): it "
+        "sees what that role sees. A logged-in browser session works too; it names the organization with "
+        "the `X-Organization: {slug}` header or the `organization={slug}` query parameter (not needed with "
+        "a single organization), and sends the CSRF token on writes.\n\n"
+        "**Lists** come in pages (`page`, `page_size` up to 500), filter by the parameters each one lists "
+        "and sort with `ordering` (`-` for descending).\n\n"
+        "**Errors** all look alike: `{status, code, detail}`, plus `errors` (messages per field) on 400 "
+        "and `retry_after` on 429. Another organization's ids are always 404.\n\n"
+        "**Anonymity.** No figure covers fewer respondents than the organization's threshold: such scopes "
+        "answer `suppressed: true` with null figures."
     ),
+    "TAGS": [
+        {"name": "organization", "description": "The organization of the token."},
+        {"name": "teams", "description": "The team tree."},
+        {"name": "people", "description": "The people directory and the HRIS sync."},
+        {"name": "dependencies", "description": "Which team depends on which."},
+        {"name": "priorities", "description": "The priority cascade."},
+        {"name": "surveys", "description": "Pulse surveys, their rounds and participation."},
+        {"name": "scores", "description": "Score snapshots and the coordination matrix."},
+        {"name": "signals", "description": "Risks found in the results."},
+        {"name": "reviews", "description": "Business review cycles and reviews."},
+    ],
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
