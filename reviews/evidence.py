@@ -1,10 +1,11 @@
 """What the reviews app reads from the insights engine: scores, signals, coordination.
 
 The only module of this app that touches insights. It reads the stored results
-(``insights.models.Snapshot``, ``CoordinationCell``, ``Signal``) of *closed*
-survey rounds, in the current organization's scope, and tolerates them being
-absent (no closed round yet, or the engine not installed): functions then return
-``None`` ("not available") so packets and pages say so instead of failing.
+of *closed* survey rounds in the current organization's scope: snapshots through
+``insights.selectors.snapshots``, coordination cells and signals from their models,
+and tolerates them being absent (no closed round yet, or the engine not installed):
+functions then return ``None`` ("not available") so packets and pages say so.
+Callers decide who may see team figures (``permissions.can_see_team``).
 
 Anonymity: a suppressed row stores no figures, and nothing here turns one into
 a number; it travels as ``suppressed=True`` with ``None`` values. The only new
@@ -53,16 +54,16 @@ def closed_rounds(limit: int | None = RECENT_ROUNDS) -> list[dict[str, Any]]:
     return list(reversed(rows))
 
 
-def _team_snapshots(team_ids: set[int], round_ids: list[int]) -> list:
-    models, _, _ = _insights()
-    return list(
-        models.Snapshot.objects.filter(
-            round_id__in=round_ids,
-            scope_kind__in=models.TEAM_SCOPE_KINDS,
-            team_id__in=team_ids,
-            dimension__in=DIMENSIONS,
-        ).only("round_id", "team_id", "dimension", "suppressed", "score", "delta")
+def _snapshots(round_ids: list[int], *, team_ids=None, organization: bool = False, dimensions=DIMENSIONS) -> list:
+    """Stored snapshots (``insights.selectors.SnapshotRow``) of the teams' scopes, or of the organization."""
+    from insights import selectors
+    from insights.models import TEAM_SCOPE_KINDS, ScopeKind
+
+    kinds = [ScopeKind.ORGANIZATION] if organization else list(TEAM_SCOPE_KINDS)
+    rows = selectors.snapshots(
+        round_ids, visible=selectors.ALL, kinds=kinds, team_ids=team_ids, dimensions=list(dimensions)
     )
+    return list(rows.values())
 
 
 def _r(value: float | None) -> float | None:
@@ -81,8 +82,8 @@ def survey_changes(team_ids: set[int], *, since: datetime | None) -> dict[int, l
     order = {r["id"]: i for i, r in enumerate(rounds)}
     cutoff = max((order[r["id"]] for r in rounds if since and r["ended"] <= since), default=None)
     series: dict[tuple[int, str], list] = defaultdict(list)
-    for s in _team_snapshots(team_ids, list(order)):
-        series[(s.team_id, s.dimension)].append(s)
+    for s in _snapshots(list(order), team_ids=team_ids):
+        series[(s.scope.team, s.dimension)].append(s)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for (team_id, dimension), items in series.items():
         items.sort(key=lambda s: order[s.round_id])
@@ -173,7 +174,7 @@ def team_scores(team_id: int) -> list[dict[str, Any]] | None:
         return None
     labels = {r["id"]: r["label"] for r in rounds}
     order = {r["id"]: i for i, r in enumerate(rounds)}
-    snapshots = _team_snapshots({team_id}, list(order))
+    snapshots = _snapshots(list(order), team_ids={team_id})
     if not snapshots:
         return None
     latest = max(order[s.round_id] for s in snapshots)
@@ -203,24 +204,20 @@ def before_after(actions: list) -> dict[int, dict[str, Any]]:
     """
     if not actions:
         return {}
-    found = _insights()
     rounds = closed_rounds(limit=None)
-    if found is None or not rounds:
+    if _insights() is None or not rounds:
         return {}
-    models, _, _ = found
     order = {r["id"]: i for i, r in enumerate(rounds)}
     ended = {r["id"]: r["ended"] for r in rounds}
     labels = {r["id"]: r["label"] for r in rounds}
     dims = {a.dimension for a in actions}
     team_ids = {a.scope_team_id for a in actions if a.scope_team_id}
-    rows = models.Snapshot.objects.filter(round_id__in=list(order), dimension__in=dims).filter(
-        scope_kind__in=[models.ScopeKind.ORGANIZATION, *models.TEAM_SCOPE_KINDS]
-    )
-    rows = rows.filter(team_id__in=team_ids) | rows.filter(scope_kind=models.ScopeKind.ORGANIZATION)
+    rows = _snapshots(list(order), organization=True, dimensions=dims)
+    if team_ids:
+        rows += _snapshots(list(order), team_ids=team_ids, dimensions=dims)
     series: dict[tuple[int | None, str], dict[int, Any]] = defaultdict(dict)
-    for s in rows.only("round_id", "scope_kind", "team_id", "dimension", "suppressed", "score"):
-        key = (None if s.scope_kind == models.ScopeKind.ORGANIZATION else s.team_id, s.dimension)
-        series[key][s.round_id] = s
+    for s in rows:  # the organization row has no team: it is keyed (None, dimension)
+        series[(s.scope.team, s.dimension)][s.round_id] = s
 
     out: dict[int, dict[str, Any]] = {}
     for a in actions:
