@@ -7,7 +7,8 @@
   through the scoped managers, so another organization's ids are simply not found.
 * ``RolePermission`` — asks the rule functions of ``peakos.permissions`` that the
   view names (``read_rule``, ``write_rule``, ``action_rules``); no role checks here.
-* ``Pagination`` — page numbers, ``page_size`` up to 500.
+* ``Pagination`` — page numbers, ``page_size`` up to 500; ``IdFilter`` / ``IdConverter``
+  keep ids within the database's range (too large: 400 / 404, never a database error).
 * ``exception_handler`` — one error body for every status:
   ``{"status": 400, "code": "invalid", "detail": "...", "errors": {"field": ["..."]}}``.
 * ``ApiSchema`` — documents those error responses on every operation.
@@ -197,8 +198,8 @@ class RolePermission(permissions.BasePermission):
     """Grant what the view's rule from ``peakos.permissions`` grants the request's membership.
 
     A view names ``read_rule`` (GET/HEAD/OPTIONS), ``write_rule`` (other methods) and,
-    per action, ``action_rules``; ``object_rule(membership, obj)`` (or, per action,
-    ``object_rules``) guards single objects.
+    per action, ``action_rules``; per action, ``object_rules`` (``rule(membership, obj)``)
+    guard single objects.
     """
 
     message = "Your role does not allow this."
@@ -208,7 +209,7 @@ class RolePermission(permissions.BasePermission):
         return membership is not None and bool(view.rule_for_request(request)(membership))
 
     def has_object_permission(self, request, view, obj) -> bool:
-        rule = view.object_rules.get(getattr(view, "action", None), view.object_rule)
+        rule = view.object_rules.get(getattr(view, "action", None))
         return rule is None or bool(rule(view.membership, obj))
 
 
@@ -245,7 +246,6 @@ class OrgScopedMixin:
     read_rule = staticmethod(rules.is_member)
     write_rule = staticmethod(rules.can_manage)
     action_rules: dict = {}
-    object_rule = None
     object_rules: dict = {}
     organization = None
     membership = None

@@ -44,7 +44,11 @@ def test_a_leader_token_reads_every_review_with_its_sections(api, tenant_a, cycl
 
 
 def test_a_member_token_reads_no_reviews(api, tenant_a, cycle):
+    # A token is nobody: the rules that follow a user (team lead, own team) match nothing, even
+    # for a team without a lead or people without a login.
     fill(review_of(cycle, tenant_a.team), status=ReviewStatus.APPROVED)
+    fill(review_of(cycle, tenant_a.other_team), status=ReviewStatus.APPROVED)
+    assert tenant_a.other_team.lead is None
     assert api("member").get("/api/v1/reviews/").json()["count"] == 0
 
 
