@@ -180,5 +180,6 @@ def review_edit(request, org_slug, review_id):
         "rollup": selectors.annual_rollup(review),
         "returned": versions[-1] if versions and review.status == ReviewStatus.RETURNED else None,
         "late": review.is_late(timezone.localdate()),
+        "can_create_action": permissions.can_create_action(membership, review.team_id),
     }
     return render(request, "reviews/review_form.html", context, status=status)

@@ -146,3 +146,16 @@ def test_team_page_sets_scores_beside_the_review(as_role, tenant_a):
     )
     assert "Execution confidence is 81" not in member_body and "<strong>81" not in member_body
     assert "Team scores are shown to the team's managers and to leaders." in member_body
+
+
+@pytest.mark.django_db
+def test_an_insights_signal_in_the_packet_links_to_a_new_action(as_role, tenant_a):
+    from tests.reviews.insights_data import closed_round, signal
+
+    closed_round(tenant_a, ended=timezone.now() - timedelta(days=3), number=1)
+    found = signal(tenant_a, tenant_a.team)
+    q4 = make_cycle(tenant_a, status=CycleStatus.SCHEDULED)
+    services.open_cycle(cycle=q4)
+    review = review_of(q4, tenant_a.team)
+    body = as_role("manager").get(reverse("review_edit", args=[tenant_a.org.slug, review.pk])).content.decode()
+    assert f"source=signal:{found.pk}" in body and "dimension=alignment" in body and "Act on it" in body
