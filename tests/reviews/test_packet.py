@@ -159,3 +159,12 @@ def test_an_insights_signal_in_the_packet_links_to_a_new_action(as_role, tenant_
     review = review_of(q4, tenant_a.team)
     body = as_role("manager").get(reverse("review_edit", args=[tenant_a.org.slug, review.pk])).content.decode()
     assert f"source=signal:{found.pk}" in body and "dimension=alignment" in body and "Act on it" in body
+
+
+@pytest.mark.django_db
+def test_the_annual_review_page_shows_the_years_quarters(as_role, tenant_a, history):
+    abr = make_cycle(tenant_a, kind=CycleKind.ANNUAL, period="2026")
+    review = review_of(abr, tenant_a.team)
+    body = as_role("manager").get(reverse("review_edit", args=[tenant_a.org.slug, review.pk])).content.decode()
+    assert "The year&#x27;s quarters" in body or "The year's quarters" in body
+    assert "2026-Q3" in body and "Priorities for 2027" in body
