@@ -324,6 +324,7 @@ def main() -> None:
     url = os.environ["DATABASE_URL"]
     print(f"database {url.rsplit('/', 1)[-1]} (recreated), gunicorn with {args.workers} sync workers, ", end="")
     print(f"{os.cpu_count()} CPUs shared by server, PostgreSQL and load generator")
+    print("load average before the run (other work on this machine): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     recreate_database(url)
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "migrate", "-v", "0"], cwd=ROOT, check=True, env=os.environ
