@@ -108,14 +108,21 @@ def _r(value: float, digits: int = 1) -> float:
 
 @round_detector
 def drops(result: RoundResult, context: RoundContext) -> Iterable[Detected]:
-    """A dimension fell by at least ``drop_points`` since the previous round (shown scopes only)."""
-    limit = context.settings.drop_points
+    """A dimension fell by at least ``drop_points`` since the previous round (shown scopes only).
+
+    eNPS runs from −100 to 100, twice the width of a 0–100 score: it needs twice the drop.
+    Scopes of fewer than twice the anonymity threshold are left out: there, one or two
+    people changing their mind moves a score by ten points.
+    """
     for s, scope in enumerate(result.scopes):
         if scope.kind == DEPTH:
             continue  # depths repeat layers and teams; keep the list short
         for d, dim in enumerate(result.dimensions):
+            limit = context.settings.drop_points * (2 if dim == ENPS else 1)
             change = result.delta[s, d]
             if result.dim_hidden[s, d] or math.isnan(change) or change > -limit:
+                continue
+            if result.dim_respondents[s, d] < 2 * context.threshold:
                 continue
             label = context.dimension_labels.get(dim, dim)
             yield Detected(
@@ -182,7 +189,10 @@ def low_participation(result: RoundResult, context: RoundContext) -> Iterable[De
             continue
         name = scope_name(scope, context)
         if result.hidden[s]:
-            if scope.kind == "department" and invited >= context.threshold:
+            # Flag only a department hidden for want of answers (not one hidden to protect
+            # another scope), large enough to have been shown; say no number.
+            too_few = result.respondents[s] < context.threshold
+            if scope.kind == "department" and too_few and invited >= context.threshold:
                 yield Detected(
                     kind="low_participation",
                     key=f"low_participation:{scope_slug(scope)}",

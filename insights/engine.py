@@ -233,13 +233,22 @@ class _Scopes:
     keys: list[ScopeKey]
     groups: list[tuple[tuple[int, ...], ...]]  # child groups by scope index
     leadership: int | None
+    alias: dict[int, int]  # scope -> the earlier scope with exactly the same respondents
+    keep: list[int]
 
     def __post_init__(self) -> None:
-        self.plan = scoring.DifferencingPlan(list(enumerate(self.groups)))
+        self.plan = scoring.DifferencingPlan(list(enumerate(self.groups)), self.keep)
 
     def protect(self, counts: npt.ArrayLike, threshold: int, hidden: set[int] | None = None) -> set[int]:
-        """Scope indices to hide at ``threshold`` given per-scope counts (and already hidden ones)."""
-        return self.plan.protect(np.asarray(counts).tolist(), threshold, hidden=hidden or ())
+        """Scope indices to hide at ``threshold`` given per-scope counts (and already hidden ones).
+        An alias is hidden exactly when the scope it stands for is."""
+        out = self.plan.protect(np.asarray(counts).tolist(), threshold, hidden=hidden or ())
+        for s, same in self.alias.items():
+            if same in out:
+                out.add(s)
+            else:
+                out.discard(s)
+        return out
 
 
 def _aggregate(tree: _Tree, n_layers: int, cells: Float) -> tuple[Float, Float, Float, Float, Float]:
@@ -250,21 +259,31 @@ def _aggregate(tree: _Tree, n_layers: int, cells: Float) -> tuple[Float, Float, 
     if tree.size:
         rolled = scoring.rollup_subtrees(tree.parent_of, {i: own[i] for i in range(tree.size)})
         subtree = np.stack([rolled[i] for i in range(tree.size)])
-        per_depth = np.zeros((int(tree.depth.max()) + 1, cells.shape[1]))
+        per_depth = np.zeros((int(tree.depth.max()) + 1, cells.shape[1]), dtype=cells.dtype)
         np.add.at(per_depth, tree.depth, own[: tree.size])
     else:
-        subtree = np.zeros((0, cells.shape[1]))
-        per_depth = np.zeros((0, cells.shape[1]))
+        subtree = np.zeros((0, cells.shape[1]), dtype=cells.dtype)
+        per_depth = np.zeros((0, cells.shape[1]), dtype=cells.dtype)
     return own, subtree, per_layer, per_depth, cells.sum(axis=0)
 
 
-def _scopes(tree: _Tree, layers: Sequence[str], present: tuple[Float, ...]) -> tuple[_Scopes, list[tuple[str, int]]]:
+def _scopes(
+    tree: _Tree, layers: Sequence[str], present: tuple[Float, ...], signature: tuple[npt.NDArray[np.uint64], ...]
+) -> tuple[_Scopes, list[tuple[str, int]]]:
     """The scopes of a round (those with anyone invited or answering) and their hierarchy.
 
     ``present`` is (own, subtree, per layer, per depth, organization) of
-    invitations + respondents. Returns the scopes and, per scope, where its
-    figures come from: ("org", 0), ("own", team), ("subtree", team),
-    ("layer", layer index), ("depth", depth).
+    invitations + respondents; ``signature`` the same of a hash of which cells
+    have respondents. Returns the scopes and, per scope, where its figures come
+    from: ("org", 0), ("own", team), ("subtree", team), ("layer", layer index),
+    ("depth", depth).
+
+    A layer or depth made of exactly the same respondents as an earlier scope
+    (typically: the executive layer is the leadership team) is that scope for
+    differencing: it stands in the organization's layer or depth group as the
+    earlier scope, and is shown or hidden with it. Otherwise the organization
+    minus the executive layer minus every department would reveal a hidden
+    department although the leadership team was hidden.
     """
     own, subtree, per_layer, per_depth, _ = present
     keys: list[ScopeKey] = [ScopeKey(ORGANIZATION)]
@@ -288,16 +307,29 @@ def _scopes(tree: _Tree, layers: Sequence[str], present: tuple[Float, ...]) -> t
             source.append(("layer", li))
     leaderships = [team_scope[i] for i in tree.top_down if tree.kind[i] == LEADERSHIP and i in team_scope]
     depth_scope = []
+    depths = tree.depth.tolist()
     for d in range(len(per_depth)):
         if per_depth[d] <= 0:
             continue
-        at_depth = [i for i in range(tree.size) if tree.depth[i] == d and own[i] > 0]
+        at_depth = [i for i in range(tree.size) if depths[i] == d and own[i] > 0]
         if len(at_depth) == 1 and tree.kind[at_depth[0]] == LEADERSHIP:
             depth_scope.append(team_scope[at_depth[0]])  # the same people: one scope, not two
             continue
         depth_scope.append(len(keys))
         keys.append(ScopeKey(DEPTH, depth=d))
         source.append(("depth", d))
+
+    # Same respondents, same scope (see the docstring).
+    signatures = _gather(source, signature)[:, 0].tolist()
+    first: dict[int, int] = {}
+    alias: dict[int, int] = {}
+    for s, sig in enumerate(signatures):
+        if sig == 0 or s == 0:  # a layer that is everyone is the organization's child, not its alias
+            continue
+        if sig in first and keys[s].kind in (LAYER, DEPTH):
+            alias[s] = first[sig]
+        else:
+            first.setdefault(sig, s)
 
     def lifted(i: int) -> list[int]:
         """What stands for team i's subtree in its parent's group: the subtree scope,
@@ -311,13 +343,18 @@ def _scopes(tree: _Tree, layers: Sequence[str], present: tuple[Float, ...]) -> t
 
     groups: list[tuple[tuple[int, ...], ...]] = [() for _ in keys]
     roots = [i for i in tree.top_down if tree.parent[i] < 0]
-    org_groups = [tuple(s for r in roots for s in lifted(r)), tuple(layer_scope), tuple(depth_scope)]
+    cross = [tuple(dict.fromkeys(alias.get(s, s) for s in g)) for g in (layer_scope, depth_scope)]
+    org_groups = [tuple(s for r in roots for s in lifted(r)), *cross]
     groups[0] = tuple(g for g in org_groups if g)
     for i, s in team_scope.items():
         if tree.kind[i] != LEADERSHIP:
             child = tuple(x for c in tree.children[i] for x in lifted(c))
             groups[s] = (child,) if child else ()
-    return _Scopes(keys, groups, leaderships[0] if leaderships else None), source
+    keep = [0] * len(keys)
+    keep[0] = 2  # the organization, then the leadership team: hidden last
+    for s in leaderships:
+        keep[s] = 1
+    return _Scopes(keys, groups, leaderships[0] if leaderships else None, alias, keep), source
 
 
 def _gather(source: list[tuple[str, int]], parts: tuple[Float, Float, Float, Float, Float]) -> Float:
@@ -498,7 +535,11 @@ def compute_round(data: RoundInput) -> RoundResult:
     # Scopes: aggregate cells, then anonymity.
     parts = _aggregate(tree, n_layers, feats)
     r0, i0 = cols.respondents.start, cols.invited.start
-    scopes, source = _scopes(tree, data.layers, tuple(p[..., r0] + p[..., i0] for p in parts))
+    # Which cells have respondents, hashed: random 64-bit weights summed with wrap-around,
+    # so equal sums mean (but for a 2**-64 chance) the same cells, whatever the order.
+    weights = np.random.default_rng(0).integers(0, 2**63, size=(n_cells, 1), dtype=np.int64).astype(np.uint64)
+    signature = _aggregate(tree, n_layers, np.where(feats[:, r0 : r0 + 1] > 0, weights, np.uint64(0)))
+    scopes, source = _scopes(tree, data.layers, tuple(p[..., r0] + p[..., i0] for p in parts), signature)
     agg = _gather(source, parts)  # [scope, feature]
     n_scopes = len(scopes.keys)
     respondents = agg[:, cols.respondents.start].round().astype(np.int64)

@@ -633,11 +633,16 @@ class Scope:
     they leave out, such as a department's direct members, is the residual).
     A scope may have several groups: the organization is split both by
     departments and by layers. Ids only need to be hashable and unique.
+
+    ``keep`` (default 0) ranks how much a scope matters: when a subtraction
+    must be broken, a scope with a lower ``keep`` is suppressed first (the
+    organization and the leadership team are worth more than one team).
     """
 
     id: ScopeId
     respondents: int
     child_groups: tuple[tuple[ScopeId, ...], ...] = ()
+    keep: int = 0
 
     def __post_init__(self) -> None:
         groups = self.child_groups
@@ -673,8 +678,13 @@ class DifferencingPlan:
     as :func:`protect_differencing` on the corresponding scopes.
     """
 
-    def __init__(self, structure: Sequence[tuple[ScopeId, Sequence[Sequence[ScopeId]]]]):
+    def __init__(
+        self,
+        structure: Sequence[tuple[ScopeId, Sequence[Sequence[ScopeId]]]],
+        keep: Sequence[int] | None = None,
+    ):
         self.ids: list[ScopeId] = [sid for sid, _ in structure]
+        self.keep: list[int] = list(keep) if keep is not None else [0] * len(self.ids)
         index: dict[ScopeId, int] = {}
         for i, sid in enumerate(self.ids):
             if sid in index:
@@ -770,7 +780,7 @@ class DifferencingPlan:
 
         while leaks:
             used = leaks[min(leaks)]
-            victim = min(used, key=lambda i: (counts[i], i))
+            victim = min(used, key=lambda i: (self.keep[i], counts[i], i))
             suppressed_idx.add(victim)
             leaks.pop(victim, None)
             # The victim's cover changes, and with it the cover of every
@@ -806,9 +816,10 @@ def protect_differencing(scopes: Sequence[Scope], threshold: int, *, hidden: Ite
        shown children (descending through suppressed children into their
        shown descendants). If 0 < residual < threshold, the residual group's
        aggregate could be derived by subtraction, so the smallest shown scope
-       used in that subtraction is suppressed too (ties: earliest in
-       ``scopes``). Repeat until no such residual remains: one suppression
-       can open a residual elsewhere, so we iterate to a fixed point.
+       used in that subtraction is suppressed too (among those with the
+       lowest ``keep``; ties: earliest in ``scopes``). Repeat until no such
+       residual remains: one suppression can open a residual elsewhere, so
+       we iterate to a fixed point.
 
     Each round suppresses one more scope, so it ends after at most
     len(scopes) rounds. Each round only re-examines what the new suppression
@@ -821,7 +832,7 @@ def protect_differencing(scopes: Sequence[Scope], threshold: int, *, hidden: Ite
     layer), and homogeneity (a unanimous scope reveals each member's answer).
     See docs/scoring.md.
     """
-    plan = DifferencingPlan([(scope.id, scope.child_groups) for scope in scopes])
+    plan = DifferencingPlan([(scope.id, scope.child_groups) for scope in scopes], [scope.keep for scope in scopes])
     return plan.protect([scope.respondents for scope in scopes], threshold, hidden=hidden)
 
 

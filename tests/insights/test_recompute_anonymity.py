@@ -142,3 +142,33 @@ def test_the_rounds_frozen_threshold_applies_not_the_organizations(tenant_a, bui
     recompute(round_)
     team = Snapshot.objects.get(round=round_, team=tenant_a.team, dimension="alignment")
     assert team.suppressed  # 6 < 7 frozen on the round, though the organization now says 3
+
+
+def test_a_small_department_cannot_be_derived_through_the_leadership_team_or_the_executive_layer(
+    tenant_a, build_round, recompute
+):
+    """Organization 22 = leadership team 7 (the whole executive layer) + Department 12 + Other
+    Department 3. Other Department is hidden; the organization minus the leadership team (or
+    minus the executive layer: the same people) minus Department would reveal it. The
+    leadership team and the executive layer are kept (they anchor the gap chart), so
+    Department is hidden, and the executive layer is shown exactly when the leadership team is."""
+    b = build_round()
+    b.respond(tenant_a.leadership, EXEC, likert=5, times=7)
+    b.respond(tenant_a.team, IC, likert=3, times=12)
+    b.respond(tenant_a.other_team, IC, likert=2, times=3)
+    round_ = b.save()
+    recompute(round_)
+    rows = {
+        (s.scope_kind, s.team_id or s.layer or s.depth or ""): s
+        for s in Snapshot.objects.filter(round=round_, dimension="alignment")
+    }
+
+    assert rows[(ScopeKind.DEPARTMENT, tenant_a.other_team.parent_id)].suppressed
+    assert rows[(ScopeKind.DEPARTMENT, tenant_a.department.id)].suppressed
+    assert not rows[(ScopeKind.ORGANIZATION, "")].suppressed
+    assert not rows[(ScopeKind.LEADERSHIP, tenant_a.leadership.id)].suppressed
+    assert not rows[(ScopeKind.LAYER, EXEC)].suppressed
+    # What remains shown cannot isolate the 3: organization − leadership = 15 (both departments).
+    shown = {k for k, s in rows.items() if not s.suppressed}
+    assert shown == {(ScopeKind.ORGANIZATION, ""), (ScopeKind.LEADERSHIP, tenant_a.leadership.id), (ScopeKind.LAYER, EXEC),
+                     (ScopeKind.LAYER, IC), (ScopeKind.DEPTH, 2)}  # fmt: skip

@@ -234,3 +234,18 @@ def test_a_plan_answers_for_many_thresholds_like_protect_differencing():
 def test_hidden_must_name_known_scopes():
     with pytest.raises(ValueError):
         protect_differencing([Scope("a", 9)], 5, hidden={"b"})
+
+
+def test_keep_spares_the_scopes_that_matter_most():
+    # Organization 30 = leadership 7 + Sales 20 + Operations 3. Operations is hidden; the
+    # organization minus the other two would reveal it, so one of them must go too.
+    def scopes(keep_leadership: int) -> list[Scope]:
+        return [
+            Scope("org", 30, [["leadership", "sales", "operations"]], keep=2),
+            Scope("leadership", 7, keep=keep_leadership),
+            Scope("sales", 20),
+            Scope("operations", 3),
+        ]
+
+    assert protect_differencing(scopes(0), 5) == {"operations", "leadership"}  # the smallest
+    assert protect_differencing(scopes(1), 5) == {"operations", "sales"}  # leadership is kept

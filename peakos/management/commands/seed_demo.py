@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from insights import demo as insights_demo
 from peakos import demo
 from reviews import demo as reviews_demo
 from surveys import demo as surveys_demo
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = demo.seed()
         surveys_demo.seed()
+        insights_demo.seed()
         reviews_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         for login in logins:
