@@ -19,14 +19,16 @@ def _kinds(round_):
 def test_a_drop_against_the_previous_round_is_a_signal(tenant_a, build_round, recompute):
     for number, likert in ((1, 4), (2, 2)):
         b = build_round(number=number)
-        b.respond(tenant_a.team, likert=likert, times=6).respond(tenant_a.other_team, likert=4, times=6)
+        b.respond(tenant_a.team, likert=likert, times=10).respond(tenant_a.other_team, likert=4, times=6)
+        b.respond(tenant_a.subteam, likert=likert, times=6)  # under Team: too few for a drop signal of its own
         recompute(b.save())
     latest = _kinds(b.survey.rounds.get(number=2))
     drop = latest[f"drop:team:{tenant_a.team.id}:alignment"]
-    assert drop.figures == {"score": 25.0, "previous": 75.0, "delta": -50.0, "respondents": 6}
+    assert drop.figures == {"score": 25.0, "previous": 75.0, "delta": -50.0, "respondents": 16}
     assert drop.severity == "high"
     assert "fell 50.0 points" in drop.title
     assert f"drop:team:{tenant_a.other_team.id}:alignment" not in latest
+    assert f"drop:team:{tenant_a.subteam.id}:alignment" not in latest  # 6 < twice the threshold
 
 
 def test_a_wide_leadership_gap_is_a_signal_per_layer(tenant_a, build_round, recompute):
