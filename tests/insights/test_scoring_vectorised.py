@@ -236,7 +236,7 @@ def test_hidden_must_name_known_scopes():
         protect_differencing([Scope("a", 9)], 5, hidden={"b"})
 
 
-def test_keep_spares_the_scopes_that_matter_most():
+def test_differencing_keep_worked_example_matches_docs():
     # Organization 30 = leadership 7 + Sales 20 + Operations 3. Operations is hidden; the
     # organization minus the other two would reveal it, so one of them must go too.
     def scopes(keep_leadership: int) -> list[Scope]:
