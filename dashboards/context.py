@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
-from insights.dashboard_selectors import RoundInfo, previous_round, rounds_with_results
+from insights.dashboard_selectors import RoundInfo, Viewer, previous_round, rounds_with_results
 from insights.engine import ScopeKey
 from insights.models import ScopeKind
 from peakos import permissions
@@ -47,6 +47,7 @@ def _int_param(params: QueryDict, name: str) -> int | None:
 class Dashboard:
     organization: Organization
     membership: Membership
+    viewer: Viewer
     page: str
     tree: TeamTree
     visible: set[int] | None  # None: every team
@@ -237,7 +238,8 @@ def build(request, page: str, team_id: int | None) -> Dashboard:
     organization, membership = request.organization, request.membership
     params = request.GET
     tree = team_tree(organization)
-    visible = permissions.visible_team_ids(membership)
+    viewer = Viewer.of(membership, tree=tree)
+    visible = None if viewer.visible is None else set(viewer.visible)
 
     focus = None
     if team_id is not None:
@@ -267,6 +269,7 @@ def build(request, page: str, team_id: int | None) -> Dashboard:
     return Dashboard(
         organization=organization,
         membership=membership,
+        viewer=viewer,
         page=page,
         tree=tree,
         visible=visible,

@@ -4,7 +4,8 @@
 Every function is one query (or two for a paged list), whatever the number of teams:
 dashboards ask for a round and a set of scopes, and get plain values back. Visibility is
 applied twice: the caller chooses the scopes it may show, and every query is also
-filtered by ``peakos.permissions.visible_scopes_filter`` / ``visible_coordination_filter``.
+filtered by ``peakos.permissions.visible_scopes_filter`` / ``visible_coordination_filter``
+for the :class:`Viewer` (the member and their visible teams, looked up once per request).
 
 A suppressed row stores no values (database rule), so what comes back for it is
 ``suppressed=True`` and ``None`` figures: there is no number to leak.
@@ -32,6 +33,26 @@ from insights.models import (
 from peakos import permissions
 from peakos.models import Membership, Organization, Priority, PriorityLevel, TeamDependency
 from surveys.models import Answer, QuestionKind, Round, RoundStatus
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads: a membership and its ``permissions.visible_team_ids`` (None: every team)."""
+
+    membership: Membership
+    visible: frozenset[int] | None
+
+    @classmethod
+    def of(cls, membership: Membership, *, tree=None) -> Viewer:
+        visible = permissions.visible_team_ids(membership, tree=tree)
+        return cls(membership, None if visible is None else frozenset(visible))
+
+    def scopes_q(self) -> Q:
+        return permissions.visible_scopes_filter(self.membership, visible=self.visible)
+
+    def coordination_q(self) -> Q:
+        return permissions.visible_coordination_filter(self.membership, visible=self.visible)
+
 
 # --------------------------------------------------------------------------
 # Rounds
@@ -157,11 +178,11 @@ class Score:
 
 
 def snapshots(
-    round_ids: Iterable[int], selection: Selection, membership: Membership, *, dimensions: Iterable[str] | None = None
+    round_ids: Iterable[int], selection: Selection, viewer: Viewer, *, dimensions: Iterable[str] | None = None
 ) -> dict[tuple[int, ScopeKey, str], Score]:
     """(round id, scope, dimension) → Score for the selected scopes the member may see."""
     qs = Snapshot.objects.filter(round_id__in=list(round_ids)).filter(selection.q())
-    qs = qs.filter(permissions.visible_scopes_filter(membership))
+    qs = qs.filter(viewer.scopes_q())
     if dimensions is not None:
         qs = qs.filter(dimension__in=list(dimensions))
     rows = qs.order_by().values_list(
@@ -201,13 +222,13 @@ class Turnout:
 
 
 def participation(
-    round_ids: Iterable[int], selection: Selection, membership: Membership
+    round_ids: Iterable[int], selection: Selection, viewer: Viewer
 ) -> dict[tuple[int, ScopeKey], Turnout]:
     """(round id, scope) → Turnout for the selected scopes the member may see."""
     rows = (
         Participation.objects.filter(round_id__in=list(round_ids))
         .filter(selection.q())
-        .filter(permissions.visible_scopes_filter(membership))
+        .filter(viewer.scopes_q())
         .order_by()
         .values_list(
             "round_id",
@@ -242,11 +263,11 @@ class PriorityPicks:
     pick_counts: dict[int, int] | None
 
 
-def priority_alignment(round_id: int, selection: Selection, membership: Membership) -> dict[ScopeKey, PriorityPicks]:
+def priority_alignment(round_id: int, selection: Selection, viewer: Viewer) -> dict[ScopeKey, PriorityPicks]:
     rows = (
         PriorityAlignment.objects.filter(round_id=round_id)
         .filter(selection.q())
-        .filter(permissions.visible_scopes_filter(membership))
+        .filter(viewer.scopes_q())
         .order_by()
         .values_list(
             "scope_kind",
@@ -332,7 +353,7 @@ class Cell:
 
 
 def coordination_cells(
-    round_id: int, links: Iterable[Link], membership: Membership
+    round_id: int, links: Iterable[Link], viewer: Viewer
 ) -> tuple[dict[tuple[int, int], Cell], dict[int, Cell]]:
     """The cells of the given dependencies and the received totals of their targets:
     ({(rater, rated): Cell}, {rated: Cell}). One query."""
@@ -346,7 +367,7 @@ def coordination_cells(
         .filter(
             Q(rater_team__isnull=True, rated_team_id__in=rated) | Q(rater_team_id__in=raters, rated_team_id__in=rated)
         )
-        .filter(permissions.visible_coordination_filter(membership))
+        .filter(viewer.coordination_q())
         .order_by()
         .values_list("rater_team_id", "rated_team_id", "suppressed", "respondents", "mean", "score")
     )
@@ -381,7 +402,7 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def open_signals(
-    membership: Membership, *, round_id: int | None, selection: Selection, limit: int = 50
+    viewer: Viewer, *, round_id: int | None, selection: Selection, limit: int = 50
 ) -> tuple[list[SignalRow], int]:
     """Open signals of the round (and those tied to no round, from reviews) in the selected
     scopes, most severe first; and how many there are in all."""
@@ -389,7 +410,7 @@ def open_signals(
         Signal.objects.filter(status=SignalStatus.OPEN)
         .filter(Q(round_id=round_id) | Q(round__isnull=True))
         .filter(selection.q())
-        .filter(permissions.visible_scopes_filter(membership))
+        .filter(viewer.scopes_q())
     )
     rows = list(
         qs.order_by("-detected_at", "kind", "key").values_list(
@@ -417,14 +438,14 @@ class Comment:
     submitted_on: object  # a date: responses keep the day only
 
 
-def comments_released(round_: RoundInfo, scope: ScopeKey, membership: Membership) -> Turnout | None:
+def comments_released(round_: RoundInfo, scope: ScopeKey, viewer: Viewer) -> Turnout | None:
     """The scope's participation row when its comments may be read, else None.
 
     The engine's rule, stored on Participation: at least the round's comment threshold of
     respondents, not suppressed, and no smaller group derivable by subtraction
     (``comments_released``). Checked again here against the frozen threshold.
     """
-    turnout = participation([round_.id], _selection_of(scope), membership).get((round_.id, scope))
+    turnout = participation([round_.id], _selection_of(scope), viewer).get((round_.id, scope))
     if turnout is None or turnout.suppressed or not turnout.comments_released:
         return None
     if (turnout.respondents or 0) < max(round_.comment_threshold, round_.anonymity_threshold):

@@ -49,11 +49,12 @@ def can_grant(membership: Membership | None, role: str) -> bool:
     return ROLE_RANK[Role(role)] <= ROLE_RANK[Role(membership.role)]
 
 
-def visible_team_ids(membership: Membership | None) -> set[int] | None:
+def visible_team_ids(membership: Membership | None, *, tree=None) -> set[int] | None:
     """Teams whose results this member may see.
 
     ``None`` means every team; an empty set means organization level only.
     A manager sees the subtrees of the teams they lead (Team.lead is their Person).
+    ``tree``: the organization's ``team_tree`` when the caller already loaded it.
     """
     if membership is None:
         return set()
@@ -70,7 +71,8 @@ def visible_team_ids(membership: Membership | None) -> set[int] | None:
     )
     if not led:
         return set()
-    tree = team_tree(membership.organization)
+    if tree is None:
+        tree = team_tree(membership.organization)
     visible: set[int] = set()
     for team_id in led:
         visible |= subtree_ids(tree, team_id)
@@ -100,27 +102,34 @@ def can_see_layers(membership: Membership | None) -> bool:
     return can_see_all_results(membership)
 
 
-def visible_scopes_filter(membership: Membership | None):
+_NOT_GIVEN = object()
+
+
+def visible_scopes_filter(membership: Membership | None, *, visible=_NOT_GIVEN):
     """``can_see_team`` as a Q over insights rows (Snapshot, Signal, ...), for lists in one query.
 
     Organization-wide rows for every member; team rows for the teams the member sees; layer and
     depth rows (cross-sections of the whole organization) for those who see all results.
+    ``visible``: the member's ``visible_team_ids`` when the caller already has it (pages that
+    filter several queries look it up once).
     """
     from django.db.models import Q
 
     if membership is None:
         return Q(pk__in=[])
-    visible = visible_team_ids(membership)
+    if visible is _NOT_GIVEN:
+        visible = visible_team_ids(membership)
     if visible is None:
         return Q()
     return Q(scope_kind="organization") | Q(team_id__in=visible)
 
 
-def visible_coordination_filter(membership: Membership | None):
+def visible_coordination_filter(membership: Membership | None, *, visible=_NOT_GIVEN):
     """A coordination cell is team-level: visible when its rated or its rating team is a team the member sees."""
     from django.db.models import Q
 
-    visible = visible_team_ids(membership)
+    if visible is _NOT_GIVEN:
+        visible = visible_team_ids(membership)
     if visible is None:
         return Q()
     return Q(rated_team_id__in=visible) | Q(rater_team_id__in=visible)

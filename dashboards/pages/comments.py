@@ -26,13 +26,13 @@ def build(d: Dashboard, params) -> Page:
     number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
     page.extra.update(search=search, threshold=max(d.round.comment_threshold, d.round.anonymity_threshold))
 
-    released = comments_released(d.round, scope, d.membership)
+    released = comments_released(d.round, scope, d.viewer)
     if released is None:
         page.empty = "comments_held"
         # Where comments can be read instead: released scopes below the focus.
         children = [tid for tid, level in d.units() if level >= 1]
         if children:
-            turnout = participation([d.round.id], Selection(team_ids=frozenset(children)), d.membership)
+            turnout = participation([d.round.id], Selection(team_ids=frozenset(children)), d.viewer)
             page.extra["released_below"] = [
                 (d.tree.teams[tid].name, d.url("comments", team_id=tid))
                 for tid in children

@@ -29,7 +29,7 @@ def build(d: Dashboard, params) -> Page:
     if not links:
         page.empty = "no_dependencies"
         return page
-    cells, received = coordination_cells(d.round.id, links, d.membership)
+    cells, received = coordination_cells(d.round.id, links, d.viewer)
     weak_at = SignalSettings.for_organization(d.organization).weak_link_mean
     page.extra["weak_at"] = weak_at
     names = {tid: team.name for tid, team in d.tree.teams.items()}

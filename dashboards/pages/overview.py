@@ -59,12 +59,12 @@ def build(d: Dashboard, params) -> Page:
             depths=layers_shown,
             team_ids=frozenset(team_ids),
         ),
-        d.membership,
+        d.viewer,
     )
     turnout = participation(
         [rid] + ([d.previous.id] if d.previous else []),
         Selection(organization=True, layers=(d.layer,) if d.layer else (), team_ids=frozenset(unit_ids)),
-        d.membership,
+        d.viewer,
     )
     focus = d.focus_scope
     page.tiles = _tiles(d, scores, turnout, focus)
@@ -94,7 +94,7 @@ def build(d: Dashboard, params) -> Page:
         all_teams=org_wide and d.visible is None,
         team_ids=frozenset(d.focus_team_ids() or ()) if (d.focus is not None or d.visible is not None) else frozenset(),
     )
-    found, total = open_signals(d.membership, round_id=rid, selection=signal_scope, limit=25)
+    found, total = open_signals(d.viewer, round_id=rid, selection=signal_scope, limit=25)
     page.tables.append(_signals_table(d, found))
     page.extra["signals_total"] = total
     return page
@@ -391,7 +391,7 @@ def _signals_table(d: Dashboard, found) -> t.Table:
     for s in found:
         table.add(
             [
-                t.Cell(s.severity.title(), s.severity, badge=SEVERITY_BADGE.get(s.severity, "info")),
+                t.Cell(s.severity.title(), s.severity.title(), badge=SEVERITY_BADGE.get(s.severity, "info")),
                 t.text(s.title, href=signal_url(d, s)),
                 t.text(d.scope_label(s.scope)),
                 t.text(s.kind_label),

@@ -33,7 +33,7 @@ def build(d: Dashboard, params) -> Page:
     rows = priority_alignment(
         d.round.id,
         Selection(organization=True, layers=tuple(Layer.values) if by_layer else (), team_ids=frozenset(team_ids)),
-        d.membership,
+        d.viewer,
     )
     if not rows:
         page.empty = "no_priorities"

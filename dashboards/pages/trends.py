@@ -44,9 +44,9 @@ def build(d: Dashboard, params) -> Page:
             layers=tuple(Layer.values) if by_layer else focus_selection.layers,
             team_ids=focus_selection.team_ids | frozenset(children),
         ),
-        d.membership,
+        d.viewer,
     )
-    turnout = participation(ids, focus_selection, d.membership)
+    turnout = participation(ids, focus_selection, d.viewer)
     mine = {(r, dim): s for (r, scope, dim), s in scores.items() if scope == focus}
     if not mine:
         page.empty = "no_results"

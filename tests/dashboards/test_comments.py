@@ -1,0 +1,74 @@
+"""Comments: only scopes whose comments the engine released; newest first; searchable."""
+
+import pytest
+
+from insights.models import Participation
+from tests.dashboards.factories import seed_results
+from tests.dashboards.helpers import csv_rows, url
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = ["Too many priorities at once.", "Great sprint planning.", "We never hear why plans change."]
+
+
+@pytest.fixture
+def results(tenant_a):
+    return seed_results(tenant_a, comments=TEXTS)
+
+
+def test_organization_comments_newest_day_first(as_role, tenant_a, results):
+    html = as_role("leader").get(url("dashboard_comments", tenant_a)).content.decode()
+    assert "3 comments" in html
+    positions = [html.index(text) for text in TEXTS]
+    assert positions == sorted(positions)  # written on consecutive days, newest first
+
+
+def test_search_finds_matching_comments(as_role, tenant_a, results):
+    html = as_role("leader").get(url("dashboard_comments", tenant_a, q="plan")).content.decode()
+    assert "2 comments matching" in html
+    assert "Too many priorities" not in html.split('class="plain-list dash-comments"')[1]
+
+
+def test_a_scope_under_the_comment_threshold_shows_no_comment(as_role, tenant_a, results):
+    Participation.objects.filter(team=tenant_a.team).update(comments_released=False)
+    html = as_role("leader").get(url("dashboard_comments", tenant_a, tenant_a.team)).content.decode()
+    assert "Comments of Alpha Team are not shown" in html
+    for text in TEXTS:
+        assert text not in html
+    assert (
+        as_role("leader")
+        .get(url("dashboard_comments", tenant_a, tenant_a.team, format="csv", table="comments"))
+        .status_code
+        == 404
+    )
+
+
+def test_a_released_scope_shows_its_own_subtrees_comments_only(as_role, tenant_a, results):
+    html = as_role("leader").get(url("dashboard_comments", tenant_a, tenant_a.department)).content.decode()
+    assert "Too many priorities at once." in html  # written in the subteam, below the department
+    assert "Great sprint planning." not in html  # written in the other department
+
+
+def test_a_scope_the_engine_did_not_release_points_to_released_ones_below(as_role, tenant_a, results):
+    Participation.objects.filter(team=tenant_a.department).update(comments_released=False)
+    html = as_role("leader").get(url("dashboard_comments", tenant_a, tenant_a.department)).content.decode()
+    assert "are not shown" in html
+    assert f'href="{url("dashboard_comments", tenant_a, tenant_a.team)}">Alpha Team</a>' in html
+
+
+def test_members_read_organization_comments(as_role, tenant_a, results):
+    html = as_role("member").get(url("dashboard_comments", tenant_a)).content.decode()
+    assert "Great sprint planning." in html
+
+
+def test_comments_export_as_csv(as_role, tenant_a, results):
+    response = as_role("leader").get(url("dashboard_comments", tenant_a, format="csv", table="comments"))
+    rows = csv_rows(response)
+    assert rows[0] == ["Day", "Question", "Comment"]
+    assert [row[2] for row in rows[1:]] == TEXTS
+    assert rows[1][0] == "2026-09-25"
+
+
+def test_the_writers_team_is_never_shown(as_role, tenant_a, results):
+    html = as_role("member").get(url("dashboard_comments", tenant_a)).content.decode()
+    assert "Alpha Subteam" not in html and "Alpha Other Team" not in html
