@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist, one worker per core (about three minutes on 2 cores); override with PYTEST_ARGS=.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format bench install install-test e2e clean
 
