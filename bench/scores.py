@@ -105,13 +105,20 @@ def build(rng: np.random.Generator) -> None:
         if old is not None:
             with connection.cursor() as cur:
                 # Fast teardown of the big tables; cascades do the rest.
-                for table in ("insights_snapshot", "insights_coordinationcell", "insights_scoperesult",
-                              "insights_priorityalignment", "insights_signal"):
+                for table in (
+                    "insights_snapshot",
+                    "insights_coordinationcell",
+                    "insights_scoperesult",
+                    "insights_priorityalignment",
+                    "insights_signal",
+                ):
                     cur.execute(f'DELETE FROM "{table}" WHERE organization_id = %s', [old.pk])
                 cur.execute('DELETE FROM "surveys_answer" WHERE organization_id = %s', [old.pk])
                 cur.execute('DELETE FROM "surveys_response" WHERE organization_id = %s', [old.pk])
                 cur.execute('DELETE FROM "surveys_invitation" WHERE organization_id = %s', [old.pk])
-                cur.execute('UPDATE "peakos_team" SET parent_id = NULL, lead_id = NULL WHERE organization_id = %s', [old.pk])
+                cur.execute(
+                    'UPDATE "peakos_team" SET parent_id = NULL, lead_id = NULL WHERE organization_id = %s', [old.pk]
+                )
                 cur.execute('UPDATE "peakos_person" SET manager_id = NULL WHERE organization_id = %s', [old.pk])
                 cur.execute('DELETE FROM "peakos_person" WHERE organization_id = %s', [old.pk])
             old.delete()
@@ -139,10 +146,7 @@ def build(rng: np.random.Generator) -> None:
                 cur,
                 "peakos_team",
                 ["id", "organization_id", "name", "kind", "parent_id", "archived", "created_at"],
-                (
-                    (int(team_ids[i]), oid, f"Team {i:03d}", kinds[i], None, "f", now.isoformat())
-                    for i in range(TEAMS)
-                ),
+                ((int(team_ids[i]), oid, f"Team {i:03d}", kinds[i], None, "f", now.isoformat()) for i in range(TEAMS)),
             )
             # Parents after the rows exist (deferred composite FK on PostgreSQL).
             values = ",".join(f"({int(team_ids[i])},{int(team_ids[parents[i]])})" for i in range(1, TEAMS))
@@ -166,11 +170,31 @@ def build(rng: np.random.Generator) -> None:
             copy_rows(
                 cur,
                 "peakos_person",
-                ["id", "organization_id", "email", "name", "team_id", "layer", "active", "attributes",
-                 "created_at", "updated_at"],
+                [
+                    "id",
+                    "organization_id",
+                    "email",
+                    "name",
+                    "team_id",
+                    "layer",
+                    "active",
+                    "attributes",
+                    "created_at",
+                    "updated_at",
+                ],
                 (
-                    (int(person_ids[i]), oid, f"p{i}@bench.example", f"Person {i}", int(team_ids[team_of[i]]),
-                     layer_of[i], "t", "{}", now.isoformat(), now.isoformat())
+                    (
+                        int(person_ids[i]),
+                        oid,
+                        f"p{i}@bench.example",
+                        f"Person {i}",
+                        int(team_ids[team_of[i]]),
+                        layer_of[i],
+                        "t",
+                        "{}",
+                        now.isoformat(),
+                        now.isoformat(),
+                    )
                     for i in range(PEOPLE)
                 ),
             )
@@ -201,8 +225,10 @@ def build(rng: np.random.Generator) -> None:
                 cur,
                 "peakos_priority",
                 ["id", "organization_id", "title", "description", "level", "period", "rank", "created_at"],
-                ((priority_ids[i], oid, f"Priority {i + 1}", "", "company", "2026", i + 1, now.isoformat())
-                 for i in range(5)),
+                (
+                    (priority_ids[i], oid, f"Priority {i + 1}", "", "company", "2026", i + 1, now.isoformat())
+                    for i in range(5)
+                ),
             )
             _reset_sequence(cur, "peakos_priority")
             q_specs = [(k, d, "likert5") for k, d in LIKERT_KEYS] + [
@@ -216,10 +242,25 @@ def build(rng: np.random.Generator) -> None:
             copy_rows(
                 cur,
                 "surveys_question",
-                ["id", "organization_id", "key", "version", "dimension", "kind", "text", "help_text", "required",
-                 "active", "options", "from_bank", "created_at"],
-                ((question_ids[i], oid, k, 1, d, kind, k, "", "t", "t", "[]", "f", now.isoformat())
-                 for i, (k, d, kind) in enumerate(q_specs)),
+                [
+                    "id",
+                    "organization_id",
+                    "key",
+                    "version",
+                    "dimension",
+                    "kind",
+                    "text",
+                    "help_text",
+                    "required",
+                    "active",
+                    "options",
+                    "from_bank",
+                    "created_at",
+                ],
+                (
+                    (question_ids[i], oid, k, 1, d, kind, k, "", "t", "t", "[]", "f", now.isoformat())
+                    for i, (k, d, kind) in enumerate(q_specs)
+                ),
             )
             _reset_sequence(cur, "surveys_question")
             cur.execute(
@@ -243,14 +284,43 @@ def build(rng: np.random.Generator) -> None:
             copy_rows(
                 cur,
                 "surveys_round",
-                ["id", "organization_id", "survey_id", "number", "opens_at", "closes_at", "status",
-                 "anonymity_threshold", "comment_threshold", "frozen_at", "audience", "audience_team_ids",
-                 "reminder_days", "invited_count", "closed_at", "created_at"],
+                [
+                    "id",
+                    "organization_id",
+                    "survey_id",
+                    "number",
+                    "opens_at",
+                    "closes_at",
+                    "status",
+                    "anonymity_threshold",
+                    "comment_threshold",
+                    "frozen_at",
+                    "audience",
+                    "audience_team_ids",
+                    "reminder_days",
+                    "invited_count",
+                    "closed_at",
+                    "created_at",
+                ],
                 (
-                    (round_ids[i], oid, survey_id, i + 1, (start + timedelta(days=14 * i)).isoformat(),
-                     (start + timedelta(days=14 * i + 5)).isoformat(), "closed", 5, 10,
-                     (start + timedelta(days=14 * i)).isoformat(), "organization", "[]", "[]", PEOPLE,
-                     (start + timedelta(days=14 * i + 5)).isoformat(), now.isoformat())
+                    (
+                        round_ids[i],
+                        oid,
+                        survey_id,
+                        i + 1,
+                        (start + timedelta(days=14 * i)).isoformat(),
+                        (start + timedelta(days=14 * i + 5)).isoformat(),
+                        "closed",
+                        5,
+                        10,
+                        (start + timedelta(days=14 * i)).isoformat(),
+                        "organization",
+                        "[]",
+                        "[]",
+                        PEOPLE,
+                        (start + timedelta(days=14 * i + 5)).isoformat(),
+                        now.isoformat(),
+                    )
                     for i in range(ROUNDS)
                 ),
             )
@@ -275,10 +345,15 @@ def build(rng: np.random.Generator) -> None:
                 opened = (start + timedelta(days=14 * r_index)).date()
                 answered = rng.random(PEOPLE) < rate[team_arr]
                 inv_rows.append(
-                    np.column_stack([
-                        np.full(PEOPLE, round_id), person_ids, team_ids[team_arr], np.arange(PEOPLE),
-                        answered.astype(int),
-                    ])
+                    np.column_stack(
+                        [
+                            np.full(PEOPLE, round_id),
+                            person_ids,
+                            team_ids[team_arr],
+                            np.arange(PEOPLE),
+                            answered.astype(int),
+                        ]
+                    )
                 )
                 who = np.flatnonzero(answered)
                 n = who.size
@@ -289,31 +364,54 @@ def build(rng: np.random.Generator) -> None:
                 base = 3.4 + team_mood[team_arr[who]] + np.vectorize(layer_mood.get)(layer_arr[who]) + trend
                 for q_index in range(len(LIKERT_KEYS)):
                     values = np.clip(np.rint(base + rng.normal(0, 0.9, n)), 1, 5).astype(int)
-                    ans_chunks.append(np.column_stack([ids, np.full(n, question_ids[q_index]), values,
-                                                       np.full(n, -1), np.full(n, -1)]))
+                    ans_chunks.append(
+                        np.column_stack(
+                            [ids, np.full(n, question_ids[q_index]), values, np.full(n, -1), np.full(n, -1)]
+                        )
+                    )
                 enps_values = np.clip(np.rint(base * 2 + rng.normal(0, 1.8, n)), 0, 10).astype(int)
-                ans_chunks.append(np.column_stack([ids, np.full(n, question_ids[8]), enps_values,
-                                                   np.full(n, -1), np.full(n, -1)]))
+                ans_chunks.append(
+                    np.column_stack([ids, np.full(n, question_ids[8]), enps_values, np.full(n, -1), np.full(n, -1)])
+                )
                 # priority picks: 1 to 3 picks, most people name the true #1 first
                 picks = rng.integers(1, 4, size=n)
                 for rank in (1, 2, 3):
                     mask = picks >= rank
                     m = int(mask.sum())
                     choice = np.where(rng.random(m) < 0.6, rank - 1, rng.integers(0, 5, size=m))
-                    ans_chunks.append(np.column_stack([ids[mask], np.full(m, question_ids[9]), np.full(m, rank),
-                                                       np.full(m, -1), np.array(priority_ids)[choice]]))
+                    ans_chunks.append(
+                        np.column_stack(
+                            [
+                                ids[mask],
+                                np.full(m, question_ids[9]),
+                                np.full(m, rank),
+                                np.full(m, -1),
+                                np.array(priority_ids)[choice],
+                            ]
+                        )
+                    )
                 # rate-team: each respondent rates the teams their team depends on
                 for k in range(2):
-                    targets = np.array([
-                        depends_on.get(int(t), [-1, -1])[k] if len(depends_on.get(int(t), [])) > k else -1
-                        for t in team_arr[who]
-                    ])
+                    targets = np.array(
+                        [
+                            depends_on.get(int(t), [-1, -1])[k] if len(depends_on.get(int(t), [])) > k else -1
+                            for t in team_arr[who]
+                        ]
+                    )
                     mask = targets >= 0
                     m = int(mask.sum())
                     values = np.clip(np.rint(3.3 + team_mood[targets[mask]] + rng.normal(0, 0.8, m)), 1, 5)
-                    ans_chunks.append(np.column_stack([ids[mask], np.full(m, question_ids[10]),
-                                                       values.astype(int), team_ids[targets[mask]],
-                                                       np.full(m, -1)]))
+                    ans_chunks.append(
+                        np.column_stack(
+                            [
+                                ids[mask],
+                                np.full(m, question_ids[10]),
+                                values.astype(int),
+                                team_ids[targets[mask]],
+                                np.full(m, -1),
+                            ]
+                        )
+                    )
             invitations = np.concatenate(inv_rows)
             buf = io.StringIO()
             for round_id, person, team, _, used in invitations.tolist():
@@ -396,6 +494,63 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def breakdown(org) -> dict[str, float]:
+    """Where the full recompute spends its time: wrap the stages and add up."""
+    from collections import defaultdict
+
+    from django.db import connection
+
+    from insights import engine, services
+    from peakos.tenancy import org_scope
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(module, name, label):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - t0
+
+        setattr(module, name, wrapper)
+        return module, name, real
+
+    patches = [
+        timed(services, "load_responses", "read responses (COPY)"),
+        timed(services, "load_answers", "read answers (COPY)"),
+        timed(services, "load_invitations", "read invitations, questions, ranking"),
+        timed(services, "_questions", "read invitations, questions, ranking"),
+        timed(services, "_leadership_ranking", "read invitations, questions, ranking"),
+        timed(engine, "compute_round", "compute (numpy + differencing)"),
+        timed(services, "detect_round_signals", "detect signals"),
+        timed(services, "replace_results", "write results (delete + COPY)"),
+        timed(services, "sync_signals", "write signals"),
+    ]
+    real_commit = connection.commit
+
+    def commit():
+        t0 = time.perf_counter()
+        try:
+            return real_commit()
+        finally:
+            spent["commit"] += time.perf_counter() - t0
+
+    connection.commit = commit
+    try:
+        with org_scope(org):
+            t0 = time.perf_counter()
+            services.recompute_org(organization=org)
+            spent["total"] = time.perf_counter() - t0
+    finally:
+        for module, name, real in patches:
+            setattr(module, name, real)
+        del connection.commit
+    return dict(spent)
+
+
 def time_recompute(org, repeat: int, profile: bool) -> None:
     from insights import services
     from peakos.tenancy import org_scope
@@ -464,6 +619,12 @@ def main() -> None:
     print(f"(c) recompute of the newest round: {single:.3f} s")
     print(f"b / a = {full / floor:.2f}   (goal <= 1.5)")
     print(f"peak memory (ru_maxrss) of this worker process: {peak_mb():.0f} MB   (goal < 500 MB)")
+    spent = breakdown(org)
+    total = spent.pop("total")
+    print(f"where (b) goes (one more run, {total:.2f} s):")
+    for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {label:<40} {seconds:6.2f} s  {100 * seconds / total:4.0f} %")
+    print(f"  {'other (ORM reads, signals upkeep, ...)':<40} {total - sum(spent.values()):6.2f} s")
 
 
 if __name__ == "__main__":

@@ -196,6 +196,20 @@ class _Tree:
 
 
 def _tree(teams: Sequence[tuple[int, int | None, str]]) -> _Tree:
+    """The team tree as arrays; the last one is reused (a backfill scores many rounds of one tree)."""
+    key = tuple(teams)
+    cached = _last_tree[0]  # one (key, tree) tuple, read and replaced whole: safe across threads
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    tree = _build_tree(teams)
+    _last_tree[0] = (key, tree)
+    return tree
+
+
+_last_tree: list[tuple[tuple, _Tree] | None] = [None]
+
+
+def _build_tree(teams: Sequence[tuple[int, int | None, str]]) -> _Tree:
     ids = np.array(sorted(t[0] for t in teams), dtype=np.int64)
     position = {int(t): i for i, t in enumerate(ids)}
     parent = np.full(len(ids), -1, dtype=np.int64)
@@ -613,12 +627,11 @@ def compute_round(data: RoundInput) -> RoundResult:
                 p_hidden | (pickers_n == 0) | (k == 0), np.nan, agg[:, cols.overlap.start] / (pickers_n * max(k, 1))
             )
         picks = agg[:, cols.picks].round().astype(np.int64)
-        pick_counts: list[dict[str, int] | None] = []
-        for s in range(n_scopes):
-            if p_hidden[s]:
-                pick_counts.append(None)
-            else:
-                pick_counts.append({str(int(pid)): int(c) for pid, c in zip(picked_ids, picks[s], strict=True) if c})
+        labels = [str(pid) for pid in picked_ids.tolist()]
+        pick_counts: list[dict[str, int] | None] = [
+            None if hidden_s else {label: c for label, c in zip(labels, row, strict=True) if c}
+            for hidden_s, row in zip(p_hidden.tolist(), picks.tolist(), strict=True)
+        ]
         priorities = Priorities(
             respondents=pickers_n,
             hidden=p_hidden,
@@ -687,7 +700,7 @@ def _coordination(
     ok &= ~inside
     response, rated, values, rater_team = response[ok], rated[ok], values[ok], rater_team[ok]
     # One rating per respondent and rated team.
-    _, first = np.unique(np.stack([response, rated], axis=1), axis=0, return_index=True)
+    _, first = np.unique(response * (tree.size + 1) + rated, return_index=True)
     rated, values, rater_team = rated[first], values[first], rater_team[first]
     if not len(rated):
         return empty
@@ -745,18 +758,19 @@ def _coordination(
             else:
                 hidden_cells[cells[node - n_recv]] = True
 
-    # Hidden rows only where a rating was expected (see the docstring).
+    # Hidden rows only where a rating was expected (see the docstring). A leadership
+    # team's subtree is the organization: its cells repeat the received totals.
     position = {int(t): i for i, t in enumerate(tree.ids)}
-    expected = {(position[a], position[b]) for a, b in dependencies if a in position and b in position}
-    targets = {b for _, b in expected}
-    keep_recv = [r for r in received.tolist() if not hidden_recv[r] or r in targets]
-    keep_cell = [
-        i
-        for i, (t, r) in enumerate(zip(c_rater.tolist(), c_rated.tolist(), strict=True))
-        if not hidden_cells[i] or (t, r) in expected
-    ]
-    rater: list[int | None] = [None] * len(keep_recv) + [int(tree.ids[c_rater[i]]) for i in keep_cell]
-    rated_ids = [int(tree.ids[r]) for r in keep_recv] + [int(tree.ids[c_rated[i]]) for i in keep_cell]
+    expected = np.array(
+        sorted(position[a] * n_teams + position[b] for a, b in dependencies if a in position and b in position),
+        dtype=np.int64,
+    )
+    targets = np.unique(expected % n_teams) if len(expected) else expected
+    keep_recv = received[~hidden_recv[received] | np.isin(received, targets)]
+    is_leadership = np.array([k == LEADERSHIP for k in tree.kind], dtype=bool)
+    keep_cell = np.flatnonzero((~hidden_cells | np.isin(uniq, expected)) & ~is_leadership[c_rater])
+    rater: list[int | None] = [None] * len(keep_recv) + tree.ids[c_rater[keep_cell]].tolist()
+    rated_ids = tree.ids[keep_recv].tolist() + tree.ids[c_rated[keep_cell]].tolist()
     n = np.r_[recv_n[keep_recv], cell_n[keep_cell]].astype(np.int64)
     total = np.r_[recv_sum[keep_recv], cell_sum[keep_cell]]
     mask = np.r_[hidden_recv[keep_recv], hidden_cells[keep_cell]].astype(bool)

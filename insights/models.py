@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from peakos.models import MIN_ANONYMITY_THRESHOLD, Layer, Organization, Priority, Team
@@ -49,20 +48,6 @@ SCOPE_SHAPE = (
 )
 
 
-def _scope_unique(prefix: str, extra: tuple[str, ...]) -> models.UniqueConstraint:
-    """One row per round × scope (× ``extra``). One expression index (nulls folded to
-    constants) rather than one per kind of scope: it also serves every read by round."""
-    return models.UniqueConstraint(
-        F("round"),
-        F("scope_kind"),
-        Coalesce(F("team"), Value(0)),
-        F("layer"),
-        Coalesce(F("depth"), Value(-1)),
-        *(F(name) for name in extra),
-        name=f"{prefix}_unique_scope",
-    )
-
-
 def _all_null(*fields: str) -> Q:
     return Q(**{f"{field}__isnull": True for field in fields})
 
@@ -70,14 +55,18 @@ def _all_null(*fields: str) -> Q:
 class ScopedResult(models.Model):
     """A result of one round for one scope. Abstract: the tables below add their figures."""
 
-    # Derived, rebuildable rows written in bulk by the engine only, from ids it read in
-    # the same transaction: no database foreign-key constraints (checking them at commit
-    # tripled the time to write a round; see bench/scores.py) and one index, the unique
-    # one starting with the round. Deletes still cascade, through Django.
+    # Derived, rebuildable rows, written in bulk by the engine only (a round's rows are
+    # replaced in one transaction under a lock on the round), from ids it read in that
+    # transaction. So: no database foreign-key constraints (checking them at commit
+    # tripled the time to write a round) and one index, on the round (appends stay
+    # cheap; a unique index over the scope columns made each write four times slower,
+    # an index on team three times: measured with bench/scores.py). One row per
+    # round × scope (× dimension) is the writer's invariant, tested in
+    # tests/insights/test_recompute_results.py. Deletes still cascade, through Django.
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     scope_kind = models.CharField(max_length=16, choices=ScopeKind.choices)
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
@@ -151,7 +140,6 @@ class Snapshot(ScopedResult):
                 | Q(suppressed=False, respondents__gte=1, mean__isnull=False, score__isnull=False),
                 name="snapshot_suppressed_stores_no_values",
             ),
-            _scope_unique("snapshot", ("dimension",)),
         ]
 
     def __str__(self) -> str:
@@ -175,7 +163,6 @@ class Participation(ScopedResult):
                 | Q(suppressed=False, respondents__isnull=False),
                 name="participation_suppressed_stores_no_values",
             ),
-            _scope_unique("participation", ()),
         ]
 
     def __str__(self) -> str:
@@ -207,7 +194,6 @@ class PriorityAlignment(ScopedResult):
                 | Q(suppressed=False, respondents__gte=1, pick_counts__isnull=False),
                 name="priorityalignment_suppressed_stores_no_values",
             ),
-            _scope_unique("priorityalignment", ()),
         ]
 
     def __str__(self) -> str:
@@ -223,11 +209,11 @@ class CoordinationCell(models.Model):
     each rated team's column.
     """
 
-    # Derived rows, like ScopedResult's: no database FK constraints, one unique index.
+    # Derived rows, like ScopedResult's: no database FK constraints, one index (round).
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     rater_team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
@@ -248,9 +234,6 @@ class CoordinationCell(models.Model):
                 condition=Q(suppressed=True) & _all_null("respondents", "mean", "score")
                 | Q(suppressed=False, respondents__gte=1, mean__isnull=False, score__isnull=False),
                 name="coordinationcell_suppressed_stores_no_values",
-            ),
-            models.UniqueConstraint(
-                F("round"), F("rated_team"), Coalesce(F("rater_team"), Value(0)), name="coordinationcell_unique_cell"
             ),
         ]
 

@@ -118,7 +118,7 @@ def load_answers(rounds: Sequence[Round]) -> np.ndarray:
     return fetch_ints(sql, [*(r.pk for r in rounds), org_id, org_id], 5)
 
 
-def load_rounds_data(rounds: Sequence[Round], batch: int = 8):
+def load_rounds_data(rounds: Sequence[Round], batch: int = 1):
     """Yield (round, responses, answers) for each round, reading ``batch`` rounds per
     statement: fewer round trips for a backfill, memory bounded by the batch."""
     for start in range(0, len(rounds), batch):

@@ -40,6 +40,13 @@ def test_recomputing_twice_stores_identical_snapshots_and_no_duplicate_signals(t
     recompute(round_)
 
     assert _snapshot_values(round_) == first
+    # One row per round × scope × dimension (the writer's invariant: no unique index backs it).
+    keys = list(
+        Snapshot.objects.filter(round=round_).values_list("scope_kind", "team_id", "layer", "depth", "dimension")
+    )
+    assert len(keys) == len(set(keys))
+    pairs = list(CoordinationCell.objects.filter(round=round_).values_list("rater_team_id", "rated_team_id"))
+    assert len(pairs) == len(set(pairs))
     assert sorted(Signal.objects.filter(round=round_).values_list("id", "key", "figures")) == signals
     assert signals, "the weak link and the leadership gap should be signals"
     assert (
