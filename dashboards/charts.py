@@ -204,13 +204,17 @@ def points(
     y_title: str,
     reference: tuple[str, float] | None = None,
     height: int = 340,
+    labels: list[str] | None = None,
 ) -> go.Figure:
     """Teams as dots by level of the tree, with leadership's score as a reference line."""
     fig = go.Figure(
         go.Scatter(
             x=x,
             y=y,
-            mode="markers",
+            mode="markers+text" if labels else "markers",
+            text=labels,
+            textposition="middle right",
+            textfont={"size": 11, "color": MUTED},
             name="Teams",
             marker={"size": 12, "color": PALETTE[1], "line": {"width": 1, "color": "#fff"}, "opacity": 0.9},
             hovertext=hover,
@@ -262,6 +266,7 @@ def bars(
             xaxis=_axis(
                 title={"text": x_title, "font": {"size": 12, "color": MUTED}},
                 range=[0, 100] if percent else None,
+                dtick=25 if percent else None,
                 ticksuffix="%" if percent else "",
             ),
             yaxis=_axis(autorange="reversed", showgrid=False, ticksuffix=" "),
@@ -315,17 +320,18 @@ EDGE_BUCKETS = {
 def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) -> go.Figure:
     """Teams on a circle, dependencies as arrows coloured by their score (one trace per colour)."""
     n = max(len(nodes), 1)
-    height = height or min(600, 340 + 12 * n)
+    height = height or min(680, 340 + 16 * n)
     position = {}
     for i, node in enumerate(nodes):
-        angle = math.pi / 2 - 2 * math.pi * i / n
+        angle = math.pi / 2 - 2 * math.pi * (i + 0.5) / n  # no node straight at the top: labels clash less
         position[node.id] = (math.cos(angle), math.sin(angle))
     fig = go.Figure(
         layout=_layout(
             height,
+            meta="network",  # dashboard.js lays it out again on phones
             showlegend=True,
-            xaxis={"visible": False, "range": [-1.75, 1.75], "fixedrange": True},
-            yaxis={"visible": False, "range": [-1.35, 1.35], "scaleanchor": "x", "fixedrange": True},
+            xaxis={"visible": False, "range": [-2.1, 2.1], "fixedrange": True},
+            yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x", "fixedrange": True},
             legend={"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0, "font": {"size": 12}},
         )
     )
@@ -412,12 +418,12 @@ def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) 
 
 
 def _label_side(x: float, y: float) -> str:
-    """Node labels outside the circle."""
-    if y > 0.35:
-        return "top center"
-    if y < -0.35:
-        return "bottom center"
-    return "middle left" if x < 0 else "middle right"
+    """Node labels outside the circle, in the direction of the node (eight directions)."""
+    vertical = "top" if y > 0.38 else ("bottom" if y < -0.38 else "middle")
+    horizontal = "right" if x > 0.12 else ("left" if x < -0.12 else "center")
+    if vertical == "middle" and horizontal == "center":
+        horizontal = "right"
+    return f"{vertical} {horizontal}"
 
 
 def not_enough(label: str) -> str:

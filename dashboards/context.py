@@ -10,6 +10,7 @@ leak), a layer filter for a role that sees no layers is a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -217,13 +218,26 @@ class Dashboard:
             if page != "coordination" or self.sees_teams
         ]
 
+    @cached_property
     def department_choices(self) -> list[tuple[int, str]]:
-        """The department filter: departments (and the leadership team) the member may see."""
+        """The department filter: departments (and the leadership team) the member may see, and
+        for a manager the top teams of their subtrees whatever their kind."""
+        tops = (
+            set()
+            if self.visible is None
+            else {t for t in self.visible if self.tree.parent_of.get(t) not in self.visible}
+        )
         return [
             (t.id, t.name)
             for t, _ in self.tree.walk()
-            if t.kind in (TeamKind.DEPARTMENT, TeamKind.LEADERSHIP) and not t.archived and self.team_visible(t.id)
+            if (t.kind in (TeamKind.DEPARTMENT, TeamKind.LEADERSHIP) or t.id in tops)
+            and not t.archived
+            and self.team_visible(t.id)
         ]
+
+    @property
+    def department_ids(self) -> set[int]:
+        return {team_id for team_id, _ in self.department_choices}
 
     def layer_choices(self) -> list[tuple[str, str]]:
         return sorted(Layer.choices, key=lambda c: LAYER_ORDER[c[0]]) if self.can_see_layers else []

@@ -61,6 +61,7 @@ def build(d: Dashboard, params) -> Page:
     if number < pages:
         page.extra["next_url"] = d.url("comments", q=search, page=number + 1)
     table = t.Table(name="comments", title="Comments", columns=["Day", "Question", "Comment"])
+    page.extra["questions"] = sorted({c.question for c in found})
     for c in found:
         table.add(
             [t.Cell(f"{c.submitted_on:%-d %b %Y}", c.submitted_on.isoformat()), t.text(c.question), t.text(c.text)]

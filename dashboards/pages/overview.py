@@ -243,7 +243,7 @@ def _gap_words(gap: float) -> str:
 def _branch_chart(d: Dashboard, scores, units, leadership: ScopeKey | None) -> charts.Chart | None:
     """Alignment of every team listed, by level below the focus, against leadership's score."""
     rid = d.round.id
-    x, y, hover, links = [], [], [], []
+    x, y, hover, links, names = [], [], [], [], []
     table = t.Table(
         name="branch",
         title="Alignment down this branch",
@@ -276,13 +276,14 @@ def _branch_chart(d: Dashboard, scores, units, leadership: ScopeKey | None) -> c
         gap = "" if s.gap is None else f"<br>{_gap_words(s.gap)}"
         hover.append(f"<b>{name}</b><br>Alignment: {s.score:.0f}{gap}<br>{s.respondents:,} respondents")
         links.append(d.url("overview", team_id=team_id))
-    if table.is_empty():
-        return None
+        names.append(name)
     reference = None
     lead = scores.get((rid, leadership, Dimension.ALIGNMENT)) if leadership is not None else None
     if lead is not None and not lead.suppressed:
         reference = (f"Leadership team {lead.score:.0f}", lead.score)
-    fig = charts.points(x, y, hover, links, y_title="Alignment (0–100)", reference=reference)
+    if table.is_empty() or (len(y) < 2 and reference is None):
+        return None  # one dot and nothing to compare it with says nothing a tile does not
+    fig = charts.points(x, y, hover, links, y_title="Alignment (0–100)", reference=reference, labels=names)
     description = "Dot chart of each team's alignment score by its level below " + focus_name
     if reference:
         description += f", with the leadership team's {lead.score:.0f} as a dashed line"

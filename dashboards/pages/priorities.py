@@ -56,7 +56,8 @@ def build(d: Dashboard, params) -> Page:
     )
     page.extra["ranking"] = ranking
     page.extra["top"] = by_id.get(top_id)
-    focus_row = rows.get(d.focus_scope if d.focus is not None or d.layer else ScopeKey(ScopeKind.ORGANIZATION))
+    focus_row = rows.get(d.focus_scope)
+    page.extra["focus_row"] = focus_row
     if focus_row is None or focus_row.suppressed:
         page.empty = "suppressed" if focus_row is not None else "no_results"
 
@@ -114,6 +115,9 @@ def build(d: Dashboard, params) -> Page:
         ],
         note="Share of each group's respondents who picked the priority among their top three.",
     )
+    # The chart compares leadership with the layers (organization-wide) or the focus with its
+    # teams; every group is in the table.
+    charted = [g for g in groups if g.kind != ScopeKind.DEPARTMENT] if by_layer else groups
     series = []
     for scope in groups:
         r = rows[scope]
@@ -125,7 +129,7 @@ def build(d: Dashboard, params) -> Page:
             xs.append(None if value is None else round(value * 100, 1))
             hov.append("" if value is None else f"<b>{label(scope)}</b><br>{p.title}: {value * 100:.0f}% picked it")
         picks_table.add([t.text(label(scope)), t.count(r.respondents, is_suppressed=hidden), *cells])
-        if not hidden and len(series) < MAX_GROUPS:
+        if not hidden and scope in charted and len(series) < MAX_GROUPS:
             series.append(charts.BarSeries(label(scope), xs, hov))
     categories = [f"{i}. {p.title}" if p in ranking else p.title for i, p in enumerate(ordered, start=1)]
     if series and categories:

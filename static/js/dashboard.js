@@ -27,10 +27,24 @@
     if (layout.legend) {
       layout.legend = Object.assign({}, layout.legend, { font: { size: 11 }, entrywidth: 0.5, entrywidthmode: "fraction" });
     }
+    if (layout.meta === "network") {
+      // A square plot, short labels: the circle would otherwise shrink to a third of the width.
+      layout.height = Math.max(300, Math.min(width, 560) - 10);
+      layout.xaxis = Object.assign({}, layout.xaxis, { range: [-1.75, 1.75] });
+      layout.yaxis = Object.assign({}, layout.yaxis, { range: [-1.45, 1.45] });
+      (figure.data || []).forEach(function (trace) {
+        if (trace.mode === "markers+text") {
+          trace.text = (trace.text || []).map(function (t) { return shorten(t, 11); });
+          trace.textfont = Object.assign({}, trace.textfont, { size: 9 });
+          trace.marker = Object.assign({}, trace.marker, { size: 10 });
+        }
+      });
+    }
     (figure.data || []).forEach(function (trace) {
       if (trace.type === "heatmap") {
         trace.showscale = false;
         trace.textfont = { size: 10 };
+        if ((trace.x || []).length > 6) { trace.texttemplate = ""; }  // the hover and the table have the figures
         var rows = trace.y || [];
         layout.yaxis = Object.assign({}, layout.yaxis, {
           tickmode: "array",
