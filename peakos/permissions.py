@@ -72,7 +72,6 @@ def visible_team_ids(membership: Membership | None, *, tree=None) -> set[int] | 
     if not led:
         return set()
     if tree is None:
-        if tree is None:
         tree = team_tree(membership.organization)
     visible: set[int] = set()
     for team_id in led:
