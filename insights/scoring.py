@@ -684,30 +684,35 @@ class DifferencingPlan:
         keep: Sequence[int] | None = None,
     ):
         self.ids: list[ScopeId] = [sid for sid, _ in structure]
-        self.keep: list[int] = list(keep) if keep is not None else [0] * len(self.ids)
-        index: dict[ScopeId, int] = {}
-        for i, sid in enumerate(self.ids):
-            if sid in index:
-                raise ValueError(f"duplicate scope id {sid!r}")
-            index[sid] = i
+        n = len(self.ids)
+        self.keep: list[int] = list(keep) if keep is not None else [0] * n
+        index: dict[ScopeId, int] = {sid: i for i, sid in enumerate(self.ids)}
+        if len(index) != n:
+            seen: set[ScopeId] = set()
+            duplicate = next(sid for sid in self.ids if sid in seen or seen.add(sid))  # type: ignore[func-returns-value]
+            raise ValueError(f"duplicate scope id {duplicate!r}")
         self.index = index
         self.groups: list[tuple[tuple[int, ...], ...]] = []
+        self.children: list[Sequence[int]] = []
         for sid, groups in structure:
             converted = []
             for group in groups:
-                if len(set(group)) != len(group):
+                try:
+                    g = tuple([index[c] for c in group])
+                except KeyError:
+                    raise ValueError(f"scope {sid!r} has unknown children {[c for c in group if c not in index]!r}")
+                if len(set(g)) != len(g):
                     raise ValueError(f"scope {sid!r} lists a child twice in one group")
-                unknown = [c for c in group if c not in index]
-                if unknown:
-                    raise ValueError(f"scope {sid!r} has unknown children {unknown!r}")
-                converted.append(tuple(index[c] for c in group))
+                converted.append(g)
             self.groups.append(tuple(converted))
-        n = len(self.ids)
-        self.children = [list(dict.fromkeys(c for g in groups for c in g)) for groups in self.groups]
+            # Each child once per parent, even if it is in two of its groups.
+            self.children.append(
+                converted[0] if len(converted) == 1 else list(dict.fromkeys(c for g in converted for c in g))
+            )
         self.parents: list[list[int]] = [[] for _ in range(n)]
         indegree = [0] * n
         for parent, kids in enumerate(self.children):
-            for child in kids:  # once per parent, even if in two groups
+            for child in kids:
                 self.parents[child].append(parent)
                 indegree[child] += 1
         top_down = [i for i in range(n) if indegree[i] == 0]
