@@ -161,7 +161,9 @@ def _network(d, drawn, cells, received, names, order, weak_at, table) -> charts.
         charts.Node(
             tid,
             names[tid],
-            f"<b>{names[tid]}</b><br>Rated by the teams that depend on it: {_describe(received.get(tid))}",
+            f"<b>{names[tid]}</b><br>Rated by the teams that depend on it: {_describe(received.get(tid))}"
+            if d.team_visible(tid)
+            else f"<b>{names[tid]}</b>",  # another subtree's team: its received total is not the member's to see
             d.url("coordination", team_id=tid) if d.team_visible(tid) else None,
         )
         for tid in teams

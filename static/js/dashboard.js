@@ -25,7 +25,7 @@
     var layout = figure.layout;
     layout.font = Object.assign({}, layout.font, { size: 11 });
     if (layout.legend) {
-      layout.legend = Object.assign({}, layout.legend, { font: { size: 11 }, entrywidth: 0.5, entrywidthmode: "fraction" });
+      layout.legend = Object.assign({}, layout.legend, { font: { size: 11 } });
     }
     if (layout.meta === "network") {
       // A square plot, short labels: the circle would otherwise shrink to a third of the width.
