@@ -2,6 +2,9 @@
 
 Apps register entries instead of editing a shared template, so the nav grows
 with the apps and each entry carries the permission check that shows it.
+Entries with ``order`` below ``ADMIN_ORDER`` are the everyday pages in the bar;
+configuration pages (``order >= ADMIN_ORDER``) go into the "Admin" menu so the
+bar stays on one line.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ class NavEntry:
     visible: Callable  # (membership) -> bool
 
 
+ADMIN_ORDER = 60
+
 _entries: dict[str, NavEntry] = {}
 
 
@@ -36,5 +41,12 @@ def items_for(request) -> list[dict]:
         if not entry.visible(membership):
             continue
         url = reverse(entry.url_name, kwargs={"org_slug": org.slug})
-        out.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
+        out.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "active": request.path.startswith(url),
+                "admin": entry.order >= ADMIN_ORDER,
+            }
+        )
     return out

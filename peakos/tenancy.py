@@ -103,9 +103,11 @@ def tenant_context(request) -> dict:
     from peakos.selectors import memberships_of
 
     memberships = memberships_of(user)
+    nav = items_for(request)
     return {
         "current_org": getattr(request, "organization", None),
         "current_membership": getattr(request, "membership", None),
         "user_memberships": memberships,
-        "org_nav_items": items_for(request),
+        "org_nav_items": [item for item in nav if not item["admin"]],
+        "org_nav_admin_items": [item for item in nav if item["admin"]],
     }

@@ -37,7 +37,8 @@ def test_admin_imports_people_from_csv_in_the_browser(page, live_server, tenant_
     bad.write_text(BAD_CSV, encoding="utf-8")
     browser_login(page, live_server, "admin@alpha.example", PASSWORD)
 
-    page.click("nav.mainnav >> text=People")
+    page.click("details.navmenu summary")
+    page.click("details.navmenu >> text=People")
     page.click("text=Import CSV")
     assert page.locator("h1").inner_text() == "Import people and teams"
 
