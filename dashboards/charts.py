@@ -162,7 +162,29 @@ def lines(
     height: int = 360,
     percent: bool = False,
 ) -> go.Figure:
-    fig = go.Figure(
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": s.y,
+            "name": s.name,
+            "mode": "lines+markers+text" if s.labels else "lines+markers",
+            "text": s.labels,
+            "textposition": "top center",
+            "textfont": {"size": 12, "color": PALETTE[i % len(PALETTE)]},
+            "line": {"color": PALETTE[i % len(PALETTE)], "width": s.width},
+            "marker": {"size": 7 if s.width >= 2 else 5},
+            "hovertext": s.hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "connectgaps": False,
+            "visible": True if s.visible else "legendonly",
+        }
+        for i, s in enumerate(series)
+    ]
+    # Traces as dicts into one Figure(data=...): go.Figure validates them once (a go.Scatter per
+    # trace would be validated twice, and add_trace copies the figure each time).
+    return go.Figure(
+        data=traces,
         layout=_layout(
             height,
             xaxis=_axis(type="category", showgrid=False),
@@ -171,28 +193,8 @@ def lines(
                 range=list(y_range) if y_range else None,
                 ticksuffix="%" if percent else "",
             ),
-            margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        )
+        ),
     )
-    for i, s in enumerate(series):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=s.y,
-                name=s.name,
-                mode="lines+markers+text" if s.labels else "lines+markers",
-                text=s.labels,
-                textposition="top center",
-                textfont={"size": 12, "color": PALETTE[i % len(PALETTE)]},
-                line={"color": PALETTE[i % len(PALETTE)], "width": s.width},
-                marker={"size": 7 if s.width >= 2 else 5},
-                hovertext=s.hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-                connectgaps=False,
-                visible=True if s.visible else "legendonly",
-            )
-        )
-    return fig
 
 
 def points(
@@ -257,7 +259,21 @@ def bars(
 ) -> go.Figure:
     """Horizontal bars, categories top to bottom, one colour per series (grouped)."""
     height = height or max(200, len(categories) * (22 * max(1, len(series)) + 14) + 90)
-    fig = go.Figure(
+    traces = [
+        {
+            "type": "bar",
+            "y": categories,
+            "x": s.x,
+            "name": s.name,
+            "orientation": "h",
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+            "hovertext": s.hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        }
+        for i, s in enumerate(series)
+    ]
+    return go.Figure(
+        data=traces,
         layout=_layout(
             height,
             barmode="group",
@@ -270,21 +286,8 @@ def bars(
                 ticksuffix="%" if percent else "",
             ),
             yaxis=_axis(autorange="reversed", showgrid=False, ticksuffix=" "),
-        )
+        ),
     )
-    for i, s in enumerate(series):
-        fig.add_trace(
-            go.Bar(
-                y=categories,
-                x=s.x,
-                name=s.name,
-                orientation="h",
-                marker={"color": PALETTE[i % len(PALETTE)]},
-                hovertext=s.hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
-    return fig
 
 
 # --------------------------------------------------------------------------
@@ -325,15 +328,14 @@ def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) 
     for i, node in enumerate(nodes):
         angle = math.pi / 2 - 2 * math.pi * (i + 0.5) / n  # no node straight at the top: labels clash less
         position[node.id] = (math.cos(angle), math.sin(angle))
-    fig = go.Figure(
-        layout=_layout(
-            height,
-            meta="network",  # dashboard.js lays it out again on phones
-            showlegend=True,
-            xaxis={"visible": False, "range": [-2.1, 2.1], "fixedrange": True},
-            yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x", "fixedrange": True},
-            legend={"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0, "font": {"size": 12}},
-        )
+    traces: list = []
+    layout = _layout(
+        height,
+        meta="network",  # dashboard.js lays it out again on phones
+        showlegend=True,
+        xaxis={"visible": False, "range": [-2.1, 2.1], "fixedrange": True},
+        yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x", "fixedrange": True},
+        legend={"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0, "font": {"size": 12}},
     )
     annotations = []
     for bucket, (label, colour, dash) in EDGE_BUCKETS.items():
@@ -370,8 +372,9 @@ def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) 
             )
         if not xs:
             continue
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -381,8 +384,9 @@ def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) 
                 legendgroup=bucket,
             )
         )
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=mx,
                 y=my,
                 mode="markers",
@@ -396,8 +400,9 @@ def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) 
         )
     xs = [position[node.id][0] for node in nodes]
     ys = [position[node.id][1] for node in nodes]
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=xs,
             y=ys,
             mode="markers+text",
@@ -413,8 +418,8 @@ def network(nodes: list[Node], edges: list[Edge], *, height: int | None = None) 
             cliponaxis=False,
         )
     )
-    fig.update_layout(annotations=annotations)
-    return fig
+    layout["annotations"] = annotations
+    return go.Figure(data=traces, layout=layout)
 
 
 def _label_side(x: float, y: float) -> str:

@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
-from insights.dashboard_selectors import RoundInfo, Viewer, previous_round, rounds_with_results
+from insights.dashboard_selectors import RoundInfo, TeamNode, Viewer, previous_round, rounds_with_results, team_tree
 from insights.engine import ScopeKey
 from insights.models import ScopeKind
 from peakos import permissions
-from peakos.models import LAYER_ORDER, Layer, Membership, Organization, Team, TeamKind
-from peakos.selectors import TeamTree, subtree_ids, team_tree
+from peakos.models import LAYER_ORDER, Layer, Membership, Organization, TeamKind
+from peakos.selectors import TeamTree, subtree_ids
 
 PAGES = {
     "overview": ("Overview", "dashboard"),
@@ -55,7 +55,7 @@ class Dashboard:
     rounds: list[RoundInfo]
     round: RoundInfo | None
     previous: RoundInfo | None
-    focus: Team | None  # None: the whole organization
+    focus: TeamNode | None  # None: the whole organization
     layer: str = ""
     params: dict[str, str] = field(default_factory=dict)  # the filters, as they go into links
 
@@ -182,11 +182,11 @@ class Dashboard:
             return self.url(team_id=parent)
         return self.url(team_id=None)
 
-    def url(self, page: str | None = None, *, team_id: int | None | bool = False, **params) -> str:
-        """A dashboard URL keeping the current filters. ``team_id=None`` goes to the organization;
-        the default keeps the current focus."""
-        page = page or self.page
-        name = PAGES[page][1]
+    def url(self, to: str | None = None, /, *, team_id: int | None | bool = False, **params) -> str:
+        """A dashboard URL (page ``to``, default this one) keeping the current filters; ``params``
+        add query parameters (``page=2`` is the comments' page). ``team_id=None`` goes to the
+        organization; the default keeps the current focus."""
+        name = PAGES[to or self.page][1]
         if team_id is False:
             team_id = self.focus.id if self.focus is not None else None
         kwargs = {"org_slug": self.organization.slug}

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 NOT_ENOUGH = "not enough responses"
@@ -102,7 +104,8 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
-    numeric: set[int] = field(default_factory=set)  # column indexes right-aligned in the header
+    cap: int | None = None  # most rows a page lists (its CSV has every row: built without a cap)
+    skipped: int = 0  # rows past the cap, counted, not built
 
     @property
     def header(self) -> list[tuple[str, bool]]:
@@ -111,6 +114,41 @@ class Table:
             (label, any(i < len(row) and "num" in row[i].css for row in self.rows))
             for i, label in enumerate(self.columns)
         ]
+
+    @property
+    def full(self) -> bool:
+        """At the cap: count further rows (``skip``) instead of building them."""
+        return self.cap is not None and len(self.rows) >= self.cap
+
+    def skip(self) -> None:
+        self.skipped += 1
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + self.skipped
+
+    def body_html(self) -> SafeString:
+        """The <tbody> rows. Built here, not in a template loop: a table of a large organization
+        has thousands of cells and Django's template engine would spend most of the request on them."""
+        out = []
+        for row in self.rows:
+            parts = ["<tr>"]
+            for i, cell in enumerate(row):
+                content = escape(cell.text)
+                if cell.badge:
+                    content = f'<span class="badge badge-{escape(cell.badge)}">{content}</span>'
+                elif cell.href:
+                    content = f'<a href="{escape(cell.href)}">{content}</a>'
+                elif cell.suppressed:
+                    content = f'<span class="suppressed">{content}</span>'
+                if i == 0:
+                    parts.append(f'<th scope="row">{content}</th>')
+                else:
+                    css = f' class="{escape(cell.css)}"' if cell.css else ""
+                    parts.append(f"<td{css}>{content}</td>")
+            parts.append("</tr>")
+            out.append("".join(parts))
+        return mark_safe("\n".join(out))  # noqa: S308 - every value escaped above
 
     def add(self, cells: list[Cell]) -> None:
         self.rows.append(cells)

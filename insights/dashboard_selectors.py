@@ -31,8 +31,42 @@ from insights.models import (
     Snapshot,
 )
 from peakos import permissions
-from peakos.models import Membership, Organization, Priority, PriorityLevel, TeamDependency
+from peakos.models import Membership, Organization, Priority, PriorityLevel, Team, TeamDependency, TeamKind
+from peakos.selectors import TeamTree
 from surveys.models import Answer, QuestionKind, Round, RoundStatus
+
+
+@dataclass(frozen=True)
+class TeamNode:
+    """What the dashboards need of a team: a light stand-in for ``Team`` in a ``TeamTree``."""
+
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    archived: bool
+
+    def get_kind_display(self) -> str:
+        return TeamKind(self.kind).label
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def team_tree(organization: Organization) -> TeamTree:
+    """``peakos.selectors.team_tree`` without head counts and model instances: one light query
+    (a page of an 800-team organization reads it on every request)."""
+    rows = (
+        Team.objects.filter(organization=organization)
+        .order_by("name")
+        .values_list("id", "name", "kind", "parent_id", "archived")
+    )
+    teams = {r[0]: TeamNode(*r) for r in rows}
+    parent_of = {tid: t.parent_id if t.parent_id in teams else None for tid, t in teams.items()}
+    children: dict[int | None, list[int]] = {}
+    for tid in teams:  # sorted by name
+        children.setdefault(parent_of[tid], []).append(tid)
+    return TeamTree(teams=teams, parent_of=parent_of, children_of=children)
 
 
 @dataclass(frozen=True)
@@ -178,13 +212,23 @@ class Score:
 
 
 def snapshots(
-    round_ids: Iterable[int], selection: Selection, viewer: Viewer, *, dimensions: Iterable[str] | None = None
+    round_ids: Iterable[int],
+    selection: Selection,
+    viewer: Viewer,
+    *,
+    dimensions: Iterable[str] | None = None,
+    also: tuple[Selection, Iterable[str]] | None = None,
 ) -> dict[tuple[int, ScopeKey, str], Score]:
-    """(round id, scope, dimension) → Score for the selected scopes the member may see."""
-    qs = Snapshot.objects.filter(round_id__in=list(round_ids)).filter(selection.q())
-    qs = qs.filter(viewer.scopes_q())
+    """(round id, scope, dimension) → Score for the selected scopes the member may see.
+
+    ``also``: more scopes, read for the given dimensions only, in the same query (trends
+    compare one dimension across layers and teams)."""
+    wanted = selection.q()
     if dimensions is not None:
-        qs = qs.filter(dimension__in=list(dimensions))
+        wanted &= Q(dimension__in=list(dimensions))
+    if also is not None:
+        wanted |= also[0].q() & Q(dimension__in=list(also[1]))
+    qs = Snapshot.objects.filter(round_id__in=list(round_ids)).filter(wanted).filter(viewer.scopes_q())
     rows = qs.order_by().values_list(
         "round_id",
         "scope_kind",

@@ -13,6 +13,7 @@ from insights.dashboard_selectors import Cell, coordination_cells, dependencies
 from insights.models import SignalSettings
 
 MAX_TEAMS = 30  # per axis of the matrix and nodes of the graph; the tables list everything
+SHOWN_ROWS = 60  # rows of the long tables on the page; their CSV has every row
 STRONG_FROM = 3.5  # mean rating (1–5) from which a link is drawn as strong
 
 
@@ -57,11 +58,16 @@ def build(d: Dashboard, params) -> Page:
             f"({len(drawn)} of {len(links)} dependencies); the tables list them all. Drill into a department for the rest."
         )
 
-    links_table = _links_table(d, links, cell_of, names, order)
-    page.charts.append(_matrix(d, drawn, cells, received, names, order, links_table))
-    page.charts.append(_network(d, drawn, cells, received, names, order, weak_at, links_table))
+    drawn_table = _links_table(d, drawn, cell_of, names, order, name="matrix", title="Dependencies in the matrix")
+    page.charts.append(_matrix(d, drawn, cells, received, names, order, drawn_table))
+    page.charts.append(_network(d, drawn, cells, received, names, order, weak_at))
     page.tables.append(_weak_table(d, ranked, cell_of, names, weak_at))
-    page.tables.append(_received_table(d, links, received, names, order))
+    cap = None if params.get("format") == "csv" else SHOWN_ROWS
+    everything = _links_table(
+        d, ranked, cell_of, names, order, name="links", title="Every dependency, weakest first", cap=cap
+    )
+    page.tables.append(everything)
+    page.tables.append(_received_table(d, links, received, names, order, cap=cap))
     return page
 
 
@@ -89,13 +95,17 @@ def _team_cell(d: Dashboard, team_id: int, names) -> t.Cell:
     return t.text(names.get(team_id, "(removed team)"), href=link)
 
 
-def _links_table(d, links, cell_of, names, order) -> t.Table:
+def _links_table(d, links, cell_of, names, order, *, name: str, title: str, cap: int | None = None) -> t.Table:
+    """Dependencies in the order given (the matrix's: the tree's; the full list: weakest first)."""
     table = t.Table(
-        name="links",
-        title="Every dependency and its rating",
-        columns=["Team", "Depends on", "Mean rating (1–5)", "Score (0–100)", "Ratings"],
+        name=name, title=title, columns=["Team", "Depends on", "Mean rating (1–5)", "Score (0–100)", "Ratings"], cap=cap
     )
-    for link in sorted(links, key=lambda k: (order.get(k.from_team_id, 0), order.get(k.to_team_id, 0))):
+    if name == "matrix":
+        links = sorted(links, key=lambda k: (order.get(k.from_team_id, 0), order.get(k.to_team_id, 0)))
+    for link in links:
+        if table.full:
+            table.skip()
+            continue
         table.add(
             [
                 _team_cell(d, link.from_team_id, names),
@@ -153,10 +163,20 @@ def _bucket(cell: Cell | None, weak_at: float) -> str:
     return "strong" if cell.mean >= STRONG_FROM else "moderate"
 
 
-def _network(d, drawn, cells, received, names, order, weak_at, table) -> charts.Chart:
+def _network(d, drawn, cells, received, names, order, weak_at) -> charts.Chart:
     teams = sorted(
         {tid for link in drawn for tid in (link.from_team_id, link.to_team_id)}, key=lambda x: order.get(x, 0)
     )
+    table = t.Table(
+        name="graph",
+        title="Teams in the graph",
+        columns=["Team", "Depends on", "Mean rating received (1–5)", "Ratings"],
+    )
+    for tid in teams:
+        mine = received.get(tid) if d.team_visible(tid) else None  # another subtree's total is not shown
+        mean_cells = [t.missing(), t.missing()] if mine is None else _rating_cells(mine)[::2]
+        targets = ", ".join(names[link.to_team_id] for link in drawn if link.from_team_id == tid)
+        table.add([_team_cell(d, tid, names), t.text(targets or "—"), *mean_cells])
     nodes = [
         charts.Node(
             tid,
@@ -204,13 +224,23 @@ def _weak_table(d, ranked, cell_of, names, weak_at) -> t.Table:
     return table
 
 
-def _received_table(d, links, received, names, order) -> t.Table:
+def _received_table(d, links, received, names, order, *, cap: int | None) -> t.Table:
     table = t.Table(
         name="received",
-        title="Coordination received",
+        title="Coordination received, lowest first",
         columns=["Team", "Mean rating received (1–5)", "Score (0–100)", "Ratings"],
         note="A team's coordination score: the mean of every rating it received from the teams that depend on it.",
+        cap=cap,
     )
-    for tid in sorted({link.to_team_id for link in links}, key=lambda x: order.get(x, 0)):
+
+    def lowest(tid):
+        c = received.get(tid)
+        shown = c is not None and not c.suppressed
+        return (0 if shown else 1, c.mean if shown else 0, order.get(tid, 0))
+
+    for tid in sorted({link.to_team_id for link in links}, key=lowest):
+        if table.full:
+            table.skip()
+            continue
         table.add([_team_cell(d, tid, names), *_rating_cells(received.get(tid))])
     return table

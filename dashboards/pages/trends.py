@@ -39,12 +39,12 @@ def build(d: Dashboard, params) -> Page:
     focus_selection = _selection_of(focus)
     scores = snapshots(
         ids,
-        Selection(
-            organization=focus_selection.organization,
-            layers=tuple(Layer.values) if by_layer else focus_selection.layers,
-            team_ids=focus_selection.team_ids | frozenset(children),
-        ),
+        focus_selection,
         d.viewer,
+        also=(
+            Selection(layers=tuple(Layer.values) if by_layer else (), team_ids=frozenset(children)),
+            [dimension],
+        ),
     )
     turnout = participation(ids, focus_selection, d.viewer)
     mine = {(r, dim): s for (r, scope, dim), s in scores.items() if scope == focus}

@@ -72,3 +72,16 @@ def test_comments_export_as_csv(as_role, tenant_a, results):
 def test_the_writers_team_is_never_shown(as_role, tenant_a, results):
     html = as_role("member").get(url("dashboard_comments", tenant_a)).content.decode()
     assert "Alpha Subteam" not in html and "Alpha Other Team" not in html
+
+
+def test_many_comments_come_in_pages(as_role, tenant_a):
+    seed_results(tenant_a, comments=[f"Comment number {i:03d}" for i in range(120)])
+    client = as_role("leader")
+    first = client.get(url("dashboard_comments", tenant_a)).content.decode()
+    assert "120 comments" in first and "Page 1 of 3" in first
+    assert first.count("<blockquote>") == 50
+    assert "page=2" in first and "Newer" not in first
+    last = client.get(url("dashboard_comments", tenant_a, page=3)).content.decode()
+    assert last.count("<blockquote>") == 20 and "Older" not in last
+    rows = csv_rows(client.get(url("dashboard_comments", tenant_a, page=2, format="csv", table="comments")))
+    assert len(rows) == 121  # the export has every comment, not one page

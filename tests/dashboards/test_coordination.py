@@ -4,7 +4,7 @@ import pytest
 
 from peakos.models import TeamDependency
 from tests.dashboards.factories import seed_results
-from tests.dashboards.helpers import figures, tables, url
+from tests.dashboards.helpers import csv_rows, figures, tables, url
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_network_colours_edges_by_score(as_role, tenant_a, results):
 
 def test_every_dependency_is_in_the_table_suppressed_ones_without_a_number(as_role, tenant_a, results):
     html = as_role("leader").get(url("dashboard_coordination", tenant_a)).content.decode()
-    rows = tables(html)["Every dependency and its rating"]
+    rows = tables(html)["Every dependency, weakest first"]
     assert [
         "Alpha Subteam",
         "Alpha Other Team",
@@ -55,7 +55,7 @@ def test_every_dependency_is_in_the_table_suppressed_ones_without_a_number(as_ro
 
 def test_manager_sees_the_links_of_their_teams_only(as_role, tenant_a, results):
     html = as_role("manager").get(url("dashboard_coordination", tenant_a)).content.decode()
-    rows = tables(html)["Every dependency and its rating"]
+    rows = tables(html)["Every dependency, weakest first"]
     assert [row[:2] for row in rows[1:]] == [["Alpha Team", "Alpha Other Team"], ["Alpha Subteam", "Alpha Other Team"]]
     assert "Alpha Department" not in html
 
@@ -75,9 +75,25 @@ def test_no_dependencies_explains_what_to_do(as_role, tenant_a, results):
 
 def test_department_page_keeps_links_that_touch_the_department(as_role, tenant_a, results):
     html = as_role("leader").get(url("dashboard_coordination", tenant_a, tenant_a.other_team)).content.decode()
-    rows = tables(html)["Every dependency and its rating"]
+    rows = tables(html)["Every dependency, weakest first"]
     assert len(rows) == 4  # all three involve the other team
     html = as_role("leader").get(url("dashboard_coordination", tenant_a, tenant_a.subteam)).content.decode()
-    assert [row[:2] for row in tables(html)["Every dependency and its rating"][1:]] == [
+    assert [row[:2] for row in tables(html)["Every dependency, weakest first"][1:]] == [
         ["Alpha Subteam", "Alpha Other Team"]
     ]
+
+
+def test_long_lists_show_their_weakest_rows_and_export_them_all(as_role, tenant_a, results, monkeypatch):
+    from dashboards.pages import coordination
+
+    monkeypatch.setattr(coordination, "SHOWN_ROWS", 2)
+    client = as_role("leader")
+    html = client.get(url("dashboard_coordination", tenant_a)).content.decode()
+    rows = tables(html)["Every dependency, weakest first"]
+    assert [row[:2] for row in rows[1:]] == [
+        ["Alpha Team", "Alpha Other Team"],
+        ["Alpha Other Team", "Alpha Department"],
+    ]
+    assert "Showing 2 of 3 rows; the CSV has them all." in html
+    exported = csv_rows(client.get(url("dashboard_coordination", tenant_a, format="csv", table="links")))
+    assert len(exported) == 4

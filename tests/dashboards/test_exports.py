@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 EXPORTS = {
     "dashboard": ["gap-layer", "gap-depth", "heatmap", "signals"],
-    "dashboard_coordination": ["links", "weak", "received"],
+    "dashboard_coordination": ["matrix", "graph", "links", "weak", "received"],
     "dashboard_trends": ["trends", "enps", "participation", "changes", "by-layer", "by-team"],
     "dashboard_priorities": ["top", "picks"],
     "dashboard_comments": ["comments"],
