@@ -29,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peakos.settings")
 os.environ["DEBUG"] = "false"
 # Persistent connections, as a production server runs (CONN_MAX_AGE=0 adds a connection per request).
 os.environ.setdefault("CONN_MAX_AGE", "60")
+
+warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic for a benchmark
 
 import scores  # noqa: E402 - bench/scores.py, the insights benchmark's generator
 
