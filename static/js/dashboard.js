@@ -41,6 +41,9 @@
       });
     }
     (figure.data || []).forEach(function (trace) {
+      if (trace.mode === "markers+text" && layout.meta !== "network") {
+        trace.mode = "markers";  // dot labels would run off a narrow plot; the hover names the team
+      }
       if (trace.type === "heatmap") {
         trace.showscale = false;
         trace.textfont = { size: 10 };
