@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "surveys",
     "reviews",
     "insights",
-    "dashboards",
+    "insights.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -30,7 +30,7 @@ org_patterns = [
     path("api-tokens/<int:api_token_id>/revoke/", api_token_views.api_token_revoke, name="api_token_revoke"),
     path("surveys/", include("surveys.urls")),
     path("reviews/", include("reviews.urls")),
-    path("insights/", include("dashboards.urls")),
+    path("insights/", include("insights.dashboards.urls")),
     path("signals/", include("insights.urls")),
 ]
 

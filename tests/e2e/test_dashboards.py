@@ -13,9 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.dashboards.factories import seed_results
 from tests.e2e.conftest import browser_login
 from tests.factories import PASSWORD
+from tests.insights.dashboards.factories import seed_results
 
 COUNT_TRACES = "Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => (el.data || []).length)"
 PAGES = ["dashboard", "dashboard_coordination", "dashboard_trends", "dashboard_priorities", "dashboard_comments"]

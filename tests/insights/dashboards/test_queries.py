@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from insights.models import CoordinationCell
 from peakos.models import TeamDependency
-from tests.dashboards.factories import seed_results, snapshot, turnout
-from tests.dashboards.helpers import PAGES, url
 from tests.factories import TeamFactory
+from tests.insights.dashboards.factories import seed_results, snapshot, turnout
+from tests.insights.dashboards.helpers import PAGES, url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ organization's weak-link threshold: three queries whatever the size of the tree.
 
 from __future__ import annotations
 
-from dashboards import charts
-from dashboards import tables as t
-from dashboards.context import Dashboard
-from dashboards.pages import Page
 from insights.dashboard_selectors import Cell, coordination_cells, dependencies
+from insights.dashboards import charts
+from insights.dashboards import tables as t
+from insights.dashboards.context import Dashboard
+from insights.dashboards.pages import Page
 from insights.models import SignalSettings
 
 MAX_TEAMS = 30  # per axis of the matrix and nodes of the graph; the tables list everything

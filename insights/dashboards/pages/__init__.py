@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dashboards.charts import Chart
-from dashboards.tables import Cell, Table
+from insights.dashboards.charts import Chart
+from insights.dashboards.tables import Cell, Table
 from surveys.models import Dimension
 
 # Likert dimensions in the product's order; eNPS is on its own scale (−100..100).

@@ -4,11 +4,11 @@ priorities they name."""
 
 from __future__ import annotations
 
-from dashboards import charts
-from dashboards import tables as t
-from dashboards.context import Dashboard
-from dashboards.pages import Page
 from insights.dashboard_selectors import Selection, priorities_for, priority_alignment
+from insights.dashboards import charts
+from insights.dashboards import tables as t
+from insights.dashboards.context import Dashboard
+from insights.dashboards.pages import Page
 from insights.engine import ScopeKey
 from insights.models import ScopeKind
 from peakos.models import LAYER_ORDER, Layer

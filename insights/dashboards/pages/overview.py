@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from dashboards import charts
-from dashboards import tables as t
-from dashboards.context import Dashboard, depth_label
-from dashboards.pages import LABELS, LIKERT, Page, Tile, short
 from insights.dashboard_selectors import Score, Selection, open_signals, participation, snapshots
+from insights.dashboards import charts
+from insights.dashboards import tables as t
+from insights.dashboards.context import Dashboard, depth_label
+from insights.dashboards.pages import LABELS, LIKERT, Page, Tile, short
 from insights.engine import ScopeKey
 from insights.models import ScopeKind, SignalKind
 from peakos.models import LAYER_ORDER, Layer

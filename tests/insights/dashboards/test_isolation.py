@@ -3,8 +3,8 @@
 import pytest
 
 from tests import isolation
-from tests.dashboards.factories import seed_results
-from tests.dashboards.helpers import PAGES, csv_rows, url
+from tests.insights.dashboards.factories import seed_results
+from tests.insights.dashboards.helpers import PAGES, csv_rows, url
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ focus. Two queries over the rounds of the selected round's survey."""
 
 from __future__ import annotations
 
-from dashboards import charts
-from dashboards import tables as t
-from dashboards.context import Dashboard
-from dashboards.pages import LABELS, LIKERT, Page
 from insights.dashboard_selectors import Selection, participation, snapshots, survey_rounds
+from insights.dashboards import charts
+from insights.dashboards import tables as t
+from insights.dashboards.context import Dashboard
+from insights.dashboards.pages import LABELS, LIKERT, Page
 from insights.engine import ScopeKey
 from insights.models import ScopeKind
 from peakos.models import LAYER_ORDER, Layer

@@ -4,10 +4,10 @@ newest day first, searchable. Nothing is shown for any other scope, not even a c
 
 from __future__ import annotations
 
-from dashboards import tables as t
-from dashboards.context import Dashboard
-from dashboards.pages import Page
 from insights.dashboard_selectors import Selection, comments, comments_released, participation
+from insights.dashboards import tables as t
+from insights.dashboards.context import Dashboard
+from insights.dashboards.pages import Page
 from insights.models import ScopeKind
 
 PER_PAGE = 50

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 from django.utils.safestring import SafeString, mark_safe
 
-from dashboards.tables import NOT_ENOUGH, Table
+from insights.dashboards.tables import NOT_ENOUGH, Table
 
 FONT = {"family": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif', "size": 13}
 INK, MUTED, LINE, BRAND = "#15202b", "#6b7885", "#dfe4ea", "#1f3a5f"

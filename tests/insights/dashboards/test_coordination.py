@@ -3,8 +3,8 @@
 import pytest
 
 from peakos.models import TeamDependency
-from tests.dashboards.factories import seed_results
-from tests.dashboards.helpers import csv_rows, figures, tables, url
+from tests.insights.dashboards.factories import seed_results
+from tests.insights.dashboards.helpers import csv_rows, figures, tables, url
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_department_page_keeps_links_that_touch_the_department(as_role, tenant_a
 
 
 def test_long_lists_show_their_weakest_rows_and_export_them_all(as_role, tenant_a, results, monkeypatch):
-    from dashboards.pages import coordination
+    from insights.dashboards.pages import coordination
 
     monkeypatch.setattr(coordination, "SHOWN_ROWS", 2)
     client = as_role("leader")

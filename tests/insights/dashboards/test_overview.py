@@ -5,8 +5,8 @@ import re
 import pytest
 
 from surveys.models import Round
-from tests.dashboards.factories import seed_results
-from tests.dashboards.helpers import figures, tables, url
+from tests.insights.dashboards.factories import seed_results
+from tests.insights.dashboards.helpers import figures, tables, url
 
 pytestmark = pytest.mark.django_db
 

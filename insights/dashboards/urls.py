@@ -8,7 +8,7 @@ page exports any table it shows with ``?format=csv&table=<name>``.
 
 from django.urls import path
 
-from dashboards import views
+from insights.dashboards import views
 
 PAGES = [
     ("", views.overview, "dashboard"),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.dashboards.factories import seed_results
-from tests.dashboards.helpers import figures, tables, url
+from tests.insights.dashboards.factories import seed_results
+from tests.insights.dashboards.helpers import figures, tables, url
 
 pytestmark = pytest.mark.django_db
 

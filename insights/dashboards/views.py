@@ -1,5 +1,5 @@
 """Dashboard views: parse the filters, build the page from stored results, render it or
-export one of its tables as CSV. Thin on purpose; see dashboards/pages/ and
+export one of its tables as CSV. Thin on purpose; see insights/dashboards/pages/ and
 insights/dashboard_selectors.py.
 """
 
@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from dashboards import context
-from dashboards.pages import comments as comments_page
-from dashboards.pages import coordination as coordination_page
-from dashboards.pages import overview as overview_page
-from dashboards.pages import priorities as priorities_page
-from dashboards.pages import trends as trends_page
-from dashboards.tables import csv_response
+from insights.dashboards import context
+from insights.dashboards.pages import comments as comments_page
+from insights.dashboards.pages import coordination as coordination_page
+from insights.dashboards.pages import overview as overview_page
+from insights.dashboards.pages import priorities as priorities_page
+from insights.dashboards.pages import trends as trends_page
+from insights.dashboards.tables import csv_response
 
 BUILDERS = {
     "overview": overview_page.build,

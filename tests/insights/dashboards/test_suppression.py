@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.dashboards.factories import seed_results
-from tests.dashboards.helpers import PAGES, csv_rows, figures, has_digit, tables, url
+from tests.insights.dashboards.factories import seed_results
+from tests.insights.dashboards.helpers import PAGES, csv_rows, figures, has_digit, tables, url
 
 pytestmark = pytest.mark.django_db
 

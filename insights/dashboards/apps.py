@@ -5,7 +5,8 @@ class DashboardsConfig(AppConfig):
     """The leaders' dashboards (issue 6): Plotly pages over the insights engine's stored results."""
 
     default_auto_field = "django.db.models.BigAutoField"
-    name = "dashboards"
+    name = "insights.dashboards"
+    label = "dashboards"
     verbose_name = "Dashboards"
 
     def ready(self) -> None:
