@@ -209,6 +209,10 @@ class Score:
     spread: float | None
     delta: float | None
     gap: float | None
+    # Pearson r of the dimension with eNPS / alignment across respondents; None below the
+    # organization's driver minimum, for the dimension against itself, or when suppressed.
+    driver_enps: float | None = None
+    driver_alignment: float | None = None
 
 
 def snapshots(
@@ -244,6 +248,8 @@ def snapshots(
         "spread",
         "delta",
         "gap",
+        "driver_enps",
+        "driver_alignment",
     )
     out = {}
     for r in rows:

@@ -48,6 +48,7 @@ class Chart:
     height: int = 360
     tall: bool = False  # spans the page width
     notes: list[str] = field(default_factory=list)
+    group: str = ""  # a page section of its own ("drivers"); "" for the page's main grid
 
 
 def _layout(height: int, **extra) -> dict:
@@ -284,6 +285,41 @@ def bars(
                 range=[0, 100] if percent else None,
                 dtick=25 if percent else None,
                 ticksuffix="%" if percent else "",
+            ),
+            yaxis=_axis(autorange="reversed", showgrid=False, ticksuffix=" "),
+        ),
+    )
+
+
+def correlations(categories: list[str], r: list[float], hover: list[str], *, height: int | None = None) -> go.Figure:
+    """Horizontal bars of correlations (−1..1), strongest at the top: blue moves with the
+    outcome, red against it, with the value written at the end of each bar."""
+    height = height or max(180, len(categories) * 34 + 70)
+    return go.Figure(
+        data=[
+            {
+                "type": "bar",
+                "y": categories,
+                "x": r,
+                "orientation": "h",
+                "marker": {"color": [STRONG if v >= 0 else WEAK for v in r]},
+                "text": [f"{v:+.2f}" for v in r],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertext": hover,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
+        ],
+        layout=_layout(
+            height,
+            showlegend=False,
+            bargap=0.3,
+            xaxis=_axis(
+                title={"text": "Correlation across respondents (r)", "font": {"size": 12, "color": MUTED}},
+                range=[-1.15, 1.15],
+                tickvals=[-1, -0.5, 0, 0.5, 1],
+                zeroline=True,
+                zerolinecolor=MUTED,
             ),
             yaxis=_axis(autorange="reversed", showgrid=False, ticksuffix=" "),
         ),

@@ -89,6 +89,15 @@ def mean(value: float | None, *, is_suppressed: bool = False) -> Cell:
     return _number(value, f"{value:.1f}" if value is not None else "", 2)
 
 
+def correlation(value: float | None) -> Cell:
+    """A correlation coefficient (−1..1), two decimals with its sign."""
+    if value is None:
+        return missing()
+    shown = f"{abs(value):.2f}"
+    shown = "0.00" if shown == "0.00" else ("+" if value > 0 else "−") + shown
+    return Cell(shown, round(value, 2), "num")
+
+
 def count(value: int | None, *, is_suppressed: bool = False) -> Cell:
     if is_suppressed:
         return suppressed()

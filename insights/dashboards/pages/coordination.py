@@ -5,6 +5,9 @@ organization's weak-link threshold: three queries whatever the size of the tree.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from insights import scoring
 from insights.dashboard_selectors import Cell, coordination_cells, dependencies
 from insights.dashboards import charts
 from insights.dashboards import tables as t
@@ -15,6 +18,7 @@ from insights.models import SignalSettings
 MAX_TEAMS = 30  # per axis of the matrix and nodes of the graph; the tables list everything
 SHOWN_ROWS = 60  # rows of the long tables on the page; their CSV has every row
 STRONG_FROM = 3.5  # mean rating (1–5) from which a link is drawn as strong
+ASYMMETRY_FROM = 0.5  # points of 5 between the two directions from which a pair is listed
 
 
 def build(d: Dashboard, params) -> Page:
@@ -33,6 +37,7 @@ def build(d: Dashboard, params) -> Page:
     cells, received = coordination_cells(d.round.id, links, d.viewer)
     weak_at = SignalSettings.for_organization(d.organization).weak_link_mean
     page.extra["weak_at"] = weak_at
+    page.extra["asymmetry_from"] = ASYMMETRY_FROM
     names = {tid: team.name for tid, team in d.tree.teams.items()}
     order = {team.id: i for i, (team, _) in enumerate(d.tree.walk())}
 
@@ -63,6 +68,7 @@ def build(d: Dashboard, params) -> Page:
     page.charts.append(_network(d, drawn, cells, received, names, order, weak_at))
     page.tables.append(_weak_table(d, ranked, cell_of, names, weak_at))
     cap = None if params.get("format") == "csv" else SHOWN_ROWS
+    page.tables.append(_asymmetry_table(d, cells, names, cap=cap))
     everything = _links_table(
         d, ranked, cell_of, names, order, name="links", title="Every dependency, weakest first", cap=cap
     )
@@ -222,6 +228,44 @@ def _weak_table(d, ranked, cell_of, names, weak_at) -> t.Table:
             [_team_cell(d, link.from_team_id, names), _team_cell(d, link.to_team_id, names), *_rating_cells(cell)]
         )
     return table
+
+
+def _asymmetry_table(d, cells, names, *, cap: int | None) -> t.Table:
+    """Pairs rated both ways where one team rates the other well and is rated poorly back,
+    widest gap first (``scoring.asymmetry`` on the stored cells; suppressed cells carry no
+    mean and never contribute)."""
+    table = t.Table(
+        name="asymmetry",
+        title="One-sided coordination",
+        columns=["Team A", "Rates B (1–5)", "Team B", "Rates A (1–5)", "Difference"],
+        note=f"Pairs of teams that rate each other, listed when one direction is at least {ASYMMETRY_FROM:.1f} "
+        "points of 5 above the other; widest gap first.",
+        cap=cap,
+    )
+    shown = {key: c.mean for key, c in cells.items() if not c.suppressed and c.mean is not None}
+    if not shown:
+        return table
+    mean = pd.Series(shown, dtype=float).unstack()
+    for row in scoring.asymmetry(mean).itertuples(index=False):
+        if row.difference < ASYMMETRY_FROM - 1e-9:
+            break  # widest first: the rest are closer still
+        if table.full:
+            table.skip()
+            continue
+        table.add(
+            [
+                _team_cell(d, int(row.team_a), names),
+                t.mean(row.a_rates_b),
+                _team_cell(d, int(row.team_b), names),
+                t.mean(row.b_rates_a),
+                _number_diff(row.difference),
+            ]
+        )
+    return table
+
+
+def _number_diff(value: float) -> t.Cell:
+    return t.Cell(f"{value:.1f}", round(value, 2), "num")
 
 
 def _received_table(d, links, received, names, order, *, cap: int | None) -> t.Table:

@@ -13,7 +13,7 @@ from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard, depth_label
 from insights.dashboards.pages import LABELS, LIKERT, Page, Tile, short
 from insights.engine import ScopeKey
-from insights.models import ScopeKind, SignalKind
+from insights.models import ScopeKind, SignalKind, SignalSettings
 from peakos.models import LAYER_ORDER, Layer
 from surveys.models import Dimension
 
@@ -86,6 +86,9 @@ def build(d: Dashboard, params) -> Page:
         page.charts.append(_heatmap(d, scores, turnout, units, dims))
     elif org_wide and not d.sees_teams:
         page.notes.append("Your role shows organization-wide results; team results are for their managers and leaders.")
+
+    if not page.empty:
+        _drivers(d, page, scores, focus)
 
     signal_scope = Selection(
         organization=org_wide,
@@ -367,6 +370,75 @@ def _delta_words(delta: float) -> str:
     if points < 0:
         return f"down {-points}"
     return "no change"
+
+
+# --------------------------------------------------------------------------
+# Drivers
+# --------------------------------------------------------------------------
+
+OUTCOMES = [
+    ("enps", Dimension.ENPS, "eNPS", "driver_enps"),
+    ("alignment", Dimension.ALIGNMENT, "Alignment", "driver_alignment"),
+]
+
+
+def strength(r: float) -> str:
+    """Words for a correlation's size (the usual rule of thumb), with its direction."""
+    size = abs(r)
+    words = "strong" if size >= 0.5 else "moderate" if size >= 0.3 else "weak" if size >= 0.1 else "no clear"
+    if words == "no clear":
+        return "no clear link"
+    return f"{words}, {'moves with it' if r > 0 else 'moves against it'}"
+
+
+def _drivers(d: Dashboard, page: Page, scores, focus: ScopeKey) -> None:
+    """ "What moves eNPS and alignment": per outcome, the dimensions by the strength of their
+    correlation with it across the focus's respondents (stored by the engine on the focus's
+    shown snapshots, only with enough respondents). Nothing at all for a suppressed focus."""
+    rid = d.round.id
+    outcome_rows = {key: scores.get((rid, focus, dim)) for key, dim, _, _ in OUTCOMES}
+    asked = {key: s for key, s in outcome_rows.items() if s is not None}
+    if not asked or any(s.suppressed for s in asked.values()):
+        return
+    made = []
+    for key, outcome, label, field in OUTCOMES:
+        if key not in asked:
+            continue
+        found = []
+        for dim in LIKERT:
+            s = scores.get((rid, focus, dim))
+            if dim == outcome or s is None or s.suppressed:
+                continue
+            r = getattr(s, field)
+            if r is not None:
+                found.append((dim, r, s.respondents))
+        if not found:
+            continue
+        found.sort(key=lambda item: (-abs(item[1]), LIKERT.index(item[0])))
+        chart_id = f"drivers-{key}"
+        title = f"What moves {label}"
+        table = t.Table(
+            name=chart_id,
+            title=f"{title}: correlation of each dimension with {label} across respondents",
+            columns=["Dimension", "Correlation (r)", "Strength", "Respondents"],
+        )
+        hover = []
+        for dim, r, n in found:
+            table.add([t.text(LABELS[dim]), t.correlation(r), t.text(strength(r)), t.count(n)])
+            hover.append(f"<b>{LABELS[dim]}</b><br>r = {r:+.2f} with {label}<br>{strength(r)}")
+        fig = charts.correlations([short(dim) for dim, _, _ in found], [round(r, 3) for _, r, _ in found], hover)
+        top = found[0]
+        description = (
+            f"Bar chart of how strongly each of {len(found)} dimensions moves with {label} across respondents, "
+            f"strongest first: {LABELS[top[0]]} at r = {top[1]:+.2f}."
+        )
+        made.append(charts.make_chart(chart_id, title, fig, table, description, group="drivers"))
+    page.charts += made
+    if not made:
+        n = max((s.respondents or 0) for s in asked.values())
+        page.extra["drivers_needed"] = SignalSettings.for_organization(d.organization).driver_min_respondents
+        page.extra["drivers_respondents"] = n
+    page.extra["drivers_section"] = True
 
 
 # --------------------------------------------------------------------------
