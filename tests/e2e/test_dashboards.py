@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.e2e.conftest import browser_login
+from tests.e2e.conftest import SCREENSHOTS, browser_login
 from tests.factories import PASSWORD
 from tests.insights.dashboards.factories import seed_results
 
@@ -152,4 +152,12 @@ def test_screenshots_of_every_page_on_the_demo_data(page, live_server, screensho
             assert all(n >= 1 for n in traces), (name, traces)
             suffix = f"{name.removeprefix('dashboard').strip('_') or 'overview'}{'-engineering' if team_id else ''}"
             screenshot(page, f"dashboard-{suffix}-{width}")
+            if name == "dashboard":
+                drivers = page.locator("#drivers")
+                if team_id is None:  # 116 respondents: both outcomes' drivers are drawn as bars
+                    assert page.locator("#drivers-enps .js-plotly-plot").count() == 1
+                    assert page.locator("#drivers-alignment .js-plotly-plot").count() == 1
+                else:  # Engineering has 25 respondents, below the 30 the analysis needs
+                    assert "needs at least 30 respondents" in drivers.inner_text()
+                drivers.screenshot(path=str(SCREENSHOTS / f"dashboard-{suffix}-drivers-{width}.png"))
     assert errors == []

@@ -378,7 +378,7 @@ def _delta_words(delta: float) -> str:
 
 OUTCOMES = [
     ("enps", Dimension.ENPS, "eNPS", "driver_enps"),
-    ("alignment", Dimension.ALIGNMENT, "Alignment", "driver_alignment"),
+    ("alignment", Dimension.ALIGNMENT, "alignment", "driver_alignment"),
 ]
 
 

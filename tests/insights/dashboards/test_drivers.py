@@ -9,7 +9,7 @@ from tests.insights.dashboards.helpers import csv_rows, figures, tables, url
 pytestmark = pytest.mark.django_db
 
 ENPS_TITLE = "What moves eNPS: correlation of each dimension with eNPS across respondents"
-ALIGNMENT_TITLE = "What moves Alignment: correlation of each dimension with Alignment across respondents"
+ALIGNMENT_TITLE = "What moves alignment: correlation of each dimension with alignment across respondents"
 # dimension → (r with eNPS, r with alignment), as the engine stores them
 DRIVERS = {
     "alignment": (0.41, None),
