@@ -108,7 +108,7 @@ def build(rng: np.random.Generator) -> None:
                 for table in (
                     "insights_snapshot",
                     "insights_coordinationcell",
-                    "insights_scoperesult",
+                    "insights_participation",
                     "insights_priorityalignment",
                     "insights_signal",
                 ):
@@ -116,6 +116,9 @@ def build(rng: np.random.Generator) -> None:
                 cur.execute('DELETE FROM "surveys_answer" WHERE organization_id = %s', [old.pk])
                 cur.execute('DELETE FROM "surveys_response" WHERE organization_id = %s', [old.pk])
                 cur.execute('DELETE FROM "surveys_invitation" WHERE organization_id = %s', [old.pk])
+                # Questions are PROTECTed by the rows naming them: go first.
+                cur.execute('DELETE FROM "surveys_roundquestion" WHERE organization_id = %s', [old.pk])
+                cur.execute('DELETE FROM "surveys_surveyquestion" WHERE organization_id = %s', [old.pk])
                 cur.execute(
                     'UPDATE "peakos_team" SET parent_id = NULL, lead_id = NULL WHERE organization_id = %s', [old.pk]
                 )
