@@ -1,5 +1,5 @@
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 WEB_CONCURRENCY=3
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY peakos ./peakos
@@ -10,4 +10,4 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_ENV=development python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "peakos.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "python:peakos.gunicorn_conf", "peakos.wsgi:application"]

@@ -146,7 +146,9 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "peakos.wsgi",
+            "-c",
+            "python:peakos.gunicorn_conf",  # as deployed: app preloaded, gc.freeze() after fork
+            "peakos.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -322,7 +324,11 @@ def main() -> None:
     args = parser.parse_args()
 
     url = os.environ["DATABASE_URL"]
-    print(f"database {url.rsplit('/', 1)[-1]} (recreated), gunicorn with {args.workers} sync workers, ", end="")
+    print(
+        f"database {url.rsplit('/', 1)[-1]} (recreated), gunicorn (peakos/gunicorn_conf.py) "
+        f"with {args.workers} sync workers, ",
+        end="",
+    )
     print(f"{os.cpu_count()} CPUs shared by server, PostgreSQL and load generator")
     print("load average before the run (other work on this machine): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     recreate_database(url)

@@ -47,11 +47,12 @@ def find_invitation(raw_token: str) -> Invitation | None:
         return None
     digest = hash_token(raw_token)
     base = Invitation.objects.with_scopes_disabled().select_related("organization", "round", "round__survey")
-    invitation = base.filter(token_hash=digest).first()
-    if invitation is None:
+    # token_hash is unique: no ORDER BY (``first()``) needed, a LIMIT is enough.
+    found = list(base.filter(token_hash=digest)[:1])
+    if not found:
         extra = InvitationToken.objects.with_scopes_disabled().filter(token_hash=digest).values("invitation_id")
-        invitation = base.filter(pk__in=extra).first()
-    return invitation
+        found = list(base.filter(pk__in=extra)[:1])
+    return found[0] if found else None
 
 
 def _day_start(now: datetime) -> datetime:
