@@ -126,6 +126,10 @@ CROSS_LINKS = [
     ("Design", "Research & Analytics"),
     ("Platform", "IT & Security"),
     ("Finance", "Sales Operations"),
+    # Both directions, so the coordination page can show one-sided pairs:
+    # Sales counts on Customer Success for references while CS struggles with Sales' hand-offs.
+    ("Sales", "Customer Success"),
+    ("Product Marketing", "Enterprise Sales"),
 ]
 
 COMPANY_PRIORITIES = [
