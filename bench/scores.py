@@ -529,7 +529,10 @@ def breakdown(org) -> dict[str, float]:
         timed(services, "_leadership_ranking", "read invitations, questions, ranking"),
         timed(engine, "compute_round", "compute (numpy + differencing)"),
         timed(services, "detect_round_signals", "detect signals"),
-        timed(services, "replace_results", "write results (delete + COPY)"),
+        timed(services, "replace_results", "write results (delete + COPY)"),  # one round
+        timed(services, "copy_text", "format results (COPY text)"),  # backfill
+        timed(services, "delete_results", "delete old results"),  # backfill
+        timed(services, "copy_into", "write results (COPY)"),  # backfill
         timed(services, "sync_signals", "write signals"),
     ]
     real_commit = connection.commit

@@ -102,15 +102,23 @@ def load_responses(rounds: Sequence[Round]) -> np.ndarray:
     return fetch_ints(sql, [*case_params, *(r.pk for r in rounds), rounds[0].organization_id], 4)
 
 
-def load_answers(rounds: Sequence[Round]) -> np.ndarray:
+def load_answers(rounds: Sequence[Round], whole_org: bool = False) -> np.ndarray:
     """(response id, question id, value, rated team id or 0, priority id or 0) of the rounds'
-    numeric answers. The one statement that reads answers; the engine counts them."""
+    numeric answers. The one statement that reads answers; the engine counts them.
+
+    ``whole_org``: read every numeric answer of the organization in one pass, with no
+    join (a backfill of all rounds; the caller drops answers of other rounds)."""
     t = _tables()
-    marks = ", ".join(["%s"] * len(rounds))
     org_id = rounds[0].organization_id
-    sql = (
+    select = (
         "SELECT CAST(a.response_id AS bigint), CAST(a.question_id AS bigint), CAST(a.value AS bigint), "
         "CAST(COALESCE(a.rated_team_id, 0) AS bigint), CAST(COALESCE(a.priority_id, 0) AS bigint) "
+    )
+    if whole_org:
+        sql = select + f"FROM {t['answer']} a WHERE a.organization_id = %s AND a.value IS NOT NULL"
+        return fetch_ints(sql, [org_id], 5)
+    marks = ", ".join(["%s"] * len(rounds))
+    sql = select + (
         f"FROM {t['answer']} a JOIN {t['response']} r ON r.id = a.response_id "
         f"WHERE r.round_id IN ({marks}) AND r.organization_id = %s AND a.organization_id = %s "
         "AND a.value IS NOT NULL"
@@ -118,20 +126,33 @@ def load_answers(rounds: Sequence[Round]) -> np.ndarray:
     return fetch_ints(sql, [*(r.pk for r in rounds), org_id, org_id], 5)
 
 
-def load_rounds_data(rounds: Sequence[Round], batch: int = 1):
+def load_rounds_data(rounds: Sequence[Round], batch: int | None = 1):
     """Yield (round, responses, answers) for each round, reading ``batch`` rounds per
-    statement: fewer round trips for a backfill, memory bounded by the batch."""
-    for start in range(0, len(rounds), batch):
-        chunk = list(rounds[start : start + batch])
+    statement: fewer round trips for a backfill, memory bounded by the batch.
+    ``batch=None``: all rounds at once, answers in one pass over the organization's
+    answers (no join; answers of responses outside ``rounds`` are dropped)."""
+    if not rounds:
+        return
+    step = batch or len(rounds)
+    for start in range(0, len(rounds), step):
+        chunk = list(rounds[start : start + step])
         responses = load_responses(chunk)
-        answers = load_answers(chunk)
+        answers = load_answers(chunk, whole_org=batch is None)
         order = np.argsort(responses[:, 1], kind="stable")
-        round_of_response = responses[order, 0]
-        position = np.searchsorted(responses[order, 1], answers[:, 0])
+        sorted_ids = responses[order, 1]
+        position = np.searchsorted(sorted_ids, answers[:, 0])
         position = np.minimum(position, max(len(order) - 1, 0))
-        answer_round = round_of_response[position] if len(order) else np.zeros(len(answers), dtype=np.int64)
+        if len(order):
+            answer_round = np.where(sorted_ids[position] == answers[:, 0], responses[order, 0][position], 0)
+        else:
+            answer_round = np.zeros(len(answers), dtype=np.int64)
+        # Group answers by round once (a stable sort), then hand out slices.
+        by_round = np.argsort(answer_round, kind="stable")
+        answers, answer_round = answers[by_round], answer_round[by_round]
+        del by_round, position
         for round_ in chunk:
-            yield round_, responses[responses[:, 0] == round_.pk, 1:], answers[answer_round == round_.pk]
+            lo, hi = np.searchsorted(answer_round, [round_.pk, round_.pk + 1])
+            yield round_, responses[responses[:, 0] == round_.pk, 1:], answers[lo:hi]
 
 
 def load_invitations(round_: Round) -> np.ndarray:
@@ -351,6 +372,22 @@ def _copy_column(field, values: list) -> list[str]:
     return ["\\N" if v is None else str(v) for v in values]
 
 
+def copy_text(model, columns: Columns) -> str:
+    """The rows of ``columns`` as PostgreSQL COPY text (one line per row, newline-terminated)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    text = [_copy_column(fields[name], values) for name, values in columns.items()]
+    return "\n".join(map("\t".join, zip(*text, strict=True))) + "\n"
+
+
+def copy_into(model, names: Sequence[str], chunks: Iterable[str]) -> None:
+    """COPY text chunks (see :func:`copy_text`) into the model's table: one statement."""
+    buffer = io.StringIO()
+    buffer.writelines(chunks)
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f'COPY "{model._meta.db_table}" ({", ".join(names)}) FROM STDIN', buffer)
+
+
 def insert_columns(model, columns: Columns) -> int:
     """Insert many rows fast: COPY on PostgreSQL, bulk_create elsewhere. Call inside a transaction."""
     names = list(columns)
@@ -358,14 +395,7 @@ def insert_columns(model, columns: Columns) -> int:
     if not count:
         return 0
     if connection.vendor == "postgresql":
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        text = [_copy_column(fields[name], columns[name]) for name in names]
-        buffer = io.StringIO()
-        buffer.write("\n".join(map("\t".join, zip(*text, strict=True))))
-        buffer.write("\n")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f'COPY "{model._meta.db_table}" ({", ".join(names)}) FROM STDIN', buffer)
+        copy_into(model, names, [copy_text(model, columns)])
     else:
         objects = [model(**dict(zip(names, row, strict=True))) for row in zip(*columns.values(), strict=True)]
         model.objects.bulk_create(objects, batch_size=500)
@@ -380,10 +410,15 @@ RESULT_TABLES = (
 )
 
 
+def delete_results(round_ids: Sequence[int]) -> None:
+    """Delete the stored results of the rounds (one statement per table). Call inside a transaction."""
+    for model, _ in RESULT_TABLES:
+        model.objects.filter(round_id__in=round_ids).delete()
+
+
 def replace_results(round_: Round, result: engine.RoundResult) -> int:
     """Delete the round's stored results and insert the new ones. Call inside a transaction."""
-    for model, _ in RESULT_TABLES:
-        model.objects.filter(round=round_).delete()
+    delete_results([round_.pk])
     return sum(
         insert_columns(model, build(round_.organization_id, round_.pk, result)) for model, build in RESULT_TABLES
     )
@@ -522,34 +557,69 @@ def recompute_round(
     return RecomputeReport(round_.pk, len(result.scopes), rows, signals, time.perf_counter() - started, result)
 
 
+BACKFILL_READ_ROUNDS: int | None = None  # a backfill reads all answers in one pass (about 40 bytes an answer)
+
+
 def recompute_org(
     *, organization: Organization, progress: Callable[[int, int, Round], None] | None = None
 ) -> list[RecomputeReport]:
     """Recompute every open or closed round of an organization, oldest first per survey
-    (each round's deltas use the previous round's fresh results). For backfills."""
+    (each round's deltas use the previous round's fresh results). For backfills.
+
+    Reads the organization's answers in one pass (``BACKFILL_READ_ROUNDS``), scores
+    every round, then replaces all rounds' results in ONE transaction (rounds locked,
+    one DELETE and, on PostgreSQL, one COPY per table; signals synced per round):
+    a crash leaves every round with its previous results. Results are kept as COPY
+    text between scoring and writing (about 150 bytes a row), not as objects.
+    """
     org = OrgData.load(organization)
     rounds = list(
         Round.objects.filter(organization=organization, status__in=COMPUTED_STATUSES)
         .select_related("organization")
         .order_by("survey_id", "number")
     )
+    postgres = connection.vendor == "postgresql"
     reports: list[RecomputeReport] = []
+    found_by_round: list[tuple[Round, list[detectors.Detected]]] = []
+    # PostgreSQL: (model, column names) -> COPY text chunks; elsewhere: (model, columns) per round.
+    pending: dict[tuple, list[str]] = {}
+    pending_rows: list[tuple] = []
     last: dict[int, engine.RoundResult] = {}
-    for i, (round_, responses, answers) in enumerate(load_rounds_data(rounds), start=1):
+    for i, (round_, responses, answers) in enumerate(load_rounds_data(rounds, batch=BACKFILL_READ_ROUNDS), start=1):
+        started = time.perf_counter()
         previous = last.get(round_.survey_id)
-        report = recompute_round(
-            round_=round_,
-            org=org,
-            previous_scores=previous.shown_scores() if previous is not None else None,
-            organization_detectors=False,
-            data=(responses, answers),
-        )
-        if report is not None:
-            last[round_.survey_id] = report.result
-            report.result = None  # keep memory flat over many rounds
-            reports.append(report)
+        previous_scores = previous.shown_scores() if previous is not None else None
+        result = engine.compute_round(load_round(round_, org, previous_scores, (responses, answers)))
+        found_by_round.append((round_, detect_round_signals(round_, org, result)))
+        rows = 0
+        for model, build in RESULT_TABLES:
+            columns = build(organization.pk, round_.pk, result)
+            n = len(next(iter(columns.values()))) if columns else 0
+            if not n:
+                continue
+            rows += n
+            if postgres:
+                pending.setdefault((model, tuple(columns)), []).append(copy_text(model, columns))
+            else:
+                pending_rows.append((model, columns))
+        last[round_.survey_id] = result
+        reports.append(RecomputeReport(round_.pk, len(result.scopes), rows, 0, time.perf_counter() - started))
         if progress is not None:
             progress(i, len(rounds), round_)
+    if rounds:
+        with transaction.atomic():
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")  # derived data, see recompute_round
+            round_ids = [r.pk for r in rounds]
+            list(Round.objects.select_for_update().filter(pk__in=round_ids).order_by("pk").values_list("pk", flat=True))
+            delete_results(round_ids)
+            for (model, names), chunks in pending.items():
+                copy_into(model, names, chunks)
+            for model, columns in pending_rows:
+                insert_columns(model, columns)
+            for report, (round_, found) in zip(reports, found_by_round, strict=True):
+                report.signals = sync_signals(organization=organization, round_=round_, found=found)
     run_organization_detectors(organization)
     return reports
 

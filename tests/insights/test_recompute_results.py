@@ -105,9 +105,74 @@ def test_recompute_org_gives_the_same_results_as_round_by_round(tenant_a, build_
     recompute(first)
     recompute(second)
     expected = (_snapshot_values(first), _snapshot_values(second))
+    others = _other_results(first, second)
     reports = services.recompute_org(organization=tenant_a.org)
     assert len(reports) == 2
     assert (_snapshot_values(first), _snapshot_values(second)) == expected
+    assert _other_results(first, second) == others
+    assert [r.rows for r in reports] == [
+        sum(m.objects.filter(round=r).count() for m in (Snapshot, Participation, PriorityAlignment, CoordinationCell))
+        for r in (first, second)
+    ]
+
+
+def _other_results(*rounds):
+    out = []
+    for round_ in rounds:
+        out.append(
+            (
+                sorted(
+                    Participation.objects.filter(round=round_).values_list(
+                        "scope_kind",
+                        "team_id",
+                        "layer",
+                        "depth",
+                        "suppressed",
+                        "respondents",
+                        "invited",
+                        "comments_released",
+                    ),
+                    key=repr,
+                ),
+                sorted(
+                    PriorityAlignment.objects.filter(round=round_).values_list(
+                        "scope_kind", "team_id", "layer", "depth", "suppressed", "respondents", "top_priority_share"
+                    ),
+                    key=repr,
+                ),
+                sorted(
+                    CoordinationCell.objects.filter(round=round_).values_list(
+                        "rater_team_id", "rated_team_id", "suppressed", "respondents", "mean"
+                    ),
+                    key=repr,
+                ),
+                sorted(Signal.objects.filter(round=round_).values_list("key", "figures"), key=repr),
+            )
+        )
+    return out
+
+
+def test_a_backfill_that_fails_while_writing_leaves_every_round_as_it_was(
+    tenant_a, build_round, recompute, monkeypatch
+):
+    first = _round_with_everything(tenant_a, build_round, number=1, ic_likert=2)
+    second = _round_with_everything(tenant_a, build_round, number=2, ic_likert=3)
+    recompute(first)
+    recompute(second)
+    before = (_snapshot_values(first), _snapshot_values(second), _other_results(first, second))
+    calls = []
+    real_sync = services.sync_signals
+
+    def sync_then_fail(**kwargs):
+        calls.append(kwargs["round_"])
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real_sync(**kwargs)
+
+    monkeypatch.setattr(services, "sync_signals", sync_then_fail)
+    with pytest.raises(RuntimeError):
+        services.recompute_org(organization=tenant_a.org)
+    assert (_snapshot_values(first), _snapshot_values(second), _other_results(first, second)) == before
 
 
 def test_coordination_cells_pool_the_rater_subtree_and_ignore_self_ratings(tenant_a, build_round, recompute):
