@@ -526,6 +526,7 @@ def breakdown(org) -> dict[str, float]:
         timed(services, "load_answers", "read answers (COPY)"),
         timed(services, "load_invitations", "read invitations, questions, ranking"),
         timed(services, "_questions", "read invitations, questions, ranking"),
+        timed(services.OrgData, "prefetch", "read invitations, questions, ranking"),
         timed(services, "_leadership_ranking", "read invitations, questions, ranking"),
         timed(engine, "compute_round", "compute (numpy + differencing)"),
         timed(services, "detect_round_signals", "detect signals"),

@@ -20,7 +20,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,6 +173,31 @@ class OrgData:
     team_names: dict[int, str]
     dependencies: list[tuple[int, int]]
     settings: SignalSettings
+    # Filled by a backfill (see ``prefetch``): per-round reads done once for all rounds.
+    invitations: dict[int, np.ndarray] | None = None
+    round_questions: dict[int, set[int]] | None = None
+    questions: dict[int, engine.Question] = field(default_factory=dict)
+    rankings: dict[tuple[int, ...], list[int]] = field(default_factory=dict)
+
+    def prefetch(self, rounds: Sequence[Round]) -> None:
+        """Invitation counts and round questions of all the rounds, in one statement each."""
+        index = {layer: i for i, layer in enumerate(LAYERS, start=1)}
+        round_ids = [r.pk for r in rounds]
+        rows = (
+            Invitation.objects.filter(round_id__in=round_ids)
+            .values("round_id", "team_id", "layer")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        grouped: dict[int, list[tuple[int, int, int]]] = {pk: [] for pk in round_ids}
+        for r in rows:
+            grouped[r["round_id"]].append((r["team_id"] or 0, index.get(r["layer"], 0), r["n"]))
+        self.invitations = {pk: np.array(v, dtype=np.int64).reshape(-1, 3) for pk, v in grouped.items()}
+        self.round_questions = {pk: set() for pk in round_ids}
+        for round_id, question_id in RoundQuestion.objects.filter(round_id__in=round_ids).values_list(
+            "round_id", "question_id"
+        ):
+            self.round_questions[round_id].add(question_id)
 
     @classmethod
     def load(cls, organization: Organization) -> OrgData:
@@ -188,20 +213,34 @@ class OrgData:
         )
 
 
-def _questions(round_: Round, answers: np.ndarray) -> dict[int, engine.Question]:
-    ids = set(RoundQuestion.objects.filter(round=round_).values_list("question_id", flat=True))
+def _questions(round_: Round, answers: np.ndarray, org: OrgData | None = None) -> dict[int, engine.Question]:
+    if org is not None and org.round_questions is not None and round_.pk in org.round_questions:
+        ids = set(org.round_questions[round_.pk])
+    else:
+        ids = set(RoundQuestion.objects.filter(round=round_).values_list("question_id", flat=True))
     ids.update(np.unique(answers[:, 1]).tolist())
-    return {
-        q[0]: engine.Question(*q)
-        for q in Question.objects.filter(id__in=ids).values_list("id", "key", "dimension", "kind")
-    }
+    known = org.questions if org is not None else {}
+    missing = ids - known.keys()
+    if missing:
+        for q in Question.objects.filter(id__in=missing).values_list("id", "key", "dimension", "kind"):
+            known[q[0]] = engine.Question(*q)
+    return {i: known[i] for i in ids if i in known}
 
 
-def _leadership_ranking(answers: np.ndarray) -> list[int]:
+def _leadership_ranking(answers: np.ndarray, org: OrgData | None = None) -> list[int]:
     """Leadership's ranking: the company priorities of the period the respondents picked from, by rank."""
     picked = np.unique(answers[answers[:, 4] > 0, 4]).tolist()
     if not picked:
         return []
+    if org is None:
+        return _ranking_of(picked)
+    key = tuple(picked)
+    if key not in org.rankings:
+        org.rankings[key] = _ranking_of(picked)
+    return list(org.rankings[key])
+
+
+def _ranking_of(picked: list[int]) -> list[int]:
     periods = Counter(Priority.objects.filter(id__in=picked).values_list("period", flat=True))
     if not periods:
         return []
@@ -238,12 +277,16 @@ def load_round(
         layers=LAYERS,
         responses=responses,
         answers=answers,
-        questions=_questions(round_, answers),
-        invitations=load_invitations(round_),
+        questions=_questions(round_, answers, org),
+        invitations=(
+            org.invitations[round_.pk]
+            if org.invitations is not None and round_.pk in org.invitations
+            else load_invitations(round_)
+        ),
         threshold=round_.effective_anonymity_threshold,
         comment_threshold=round_.effective_comment_threshold,
         dimensions=list(Dimension.values),
-        leadership_ranking=_leadership_ranking(answers),
+        leadership_ranking=_leadership_ranking(answers, org),
         previous_scores=previous_scores,
         driver_min_respondents=org.settings.driver_min_respondents,
         dependencies=org.dependencies,
@@ -578,6 +621,7 @@ def recompute_org(
         .select_related("organization")
         .order_by("survey_id", "number")
     )
+    org.prefetch(rounds)
     postgres = connection.vendor == "postgresql"
     reports: list[RecomputeReport] = []
     found_by_round: list[tuple[Round, list[detectors.Detected]]] = []
