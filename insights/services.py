@@ -77,7 +77,10 @@ def fetch_ints(sql: str, params: Sequence, ncols: int) -> np.ndarray:
         (body["fields"] != ncols).any() or any((body[f"c{i}"]["length"] != 8).any() for i in range(ncols))
     ):
         raise ValueError("fetch_ints needs NOT NULL int8 columns")
-    return np.stack([body[f"c{i}"]["value"].astype(np.int64) for i in range(ncols)], axis=1).reshape(-1, ncols)
+    out = np.empty((len(body), ncols), dtype=np.int64)  # filled column by column: no temporaries
+    for i in range(ncols):
+        out[:, i] = body[f"c{i}"]["value"]
+    return out
 
 
 def _layer_case(column: str) -> tuple[str, list[str]]:
@@ -424,11 +427,18 @@ def copy_text(model, columns: Columns) -> str:
 
 def copy_into(model, names: Sequence[str], chunks: Iterable[str]) -> None:
     """COPY text chunks (see :func:`copy_text`) into the model's table: one statement."""
-    buffer = io.StringIO()
-    buffer.writelines(chunks)
-    buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f'COPY "{model._meta.db_table}" ({", ".join(names)}) FROM STDIN', buffer)
+        cursor.cursor.copy_expert(f'COPY "{model._meta.db_table}" ({", ".join(names)}) FROM STDIN', _Chunks(chunks))
+
+
+class _Chunks:
+    """A file for ``copy_expert`` that hands out the chunks one by one (no joined copy of them all)."""
+
+    def __init__(self, chunks: Iterable[str]):
+        self._chunks = iter(chunks)
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self._chunks, "").encode()
 
 
 def insert_columns(model, columns: Columns) -> int:
