@@ -61,12 +61,7 @@ def team_tree(organization: Organization) -> TeamTree:
         .order_by("name")
         .values_list("id", "name", "kind", "parent_id", "archived")
     )
-    teams = {r[0]: TeamNode(*r) for r in rows}
-    parent_of = {tid: t.parent_id if t.parent_id in teams else None for tid, t in teams.items()}
-    children: dict[int | None, list[int]] = {}
-    for tid in teams:  # sorted by name
-        children.setdefault(parent_of[tid], []).append(tid)
-    return TeamTree(teams=teams, parent_of=parent_of, children_of=children)
+    return TeamTree.from_teams({r[0]: TeamNode(*r) for r in rows})
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,18 @@ class TeamTree:
     parent_of: dict[int, int | None]
     children_of: dict[int | None, list[int]] = field(default_factory=dict)
 
+    @classmethod
+    def from_teams(cls, teams: dict) -> TeamTree:
+        """Build the links from ``{id: team}`` in name order (a team's parent outside the dict counts as none).
+
+        ``team`` is anything with ``parent_id``: a model instance, or a light stand-in for hot pages.
+        """
+        parent_of = {tid: t.parent_id if t.parent_id in teams else None for tid, t in teams.items()}
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for tid in teams:  # callers pass them sorted by name
+            children[parent_of[tid]].append(tid)
+        return cls(teams=teams, parent_of=parent_of, children_of=dict(children))
+
     def roots(self) -> list[int]:
         return self.children_of.get(None, [])
 
@@ -52,11 +64,7 @@ def team_tree(organization: Organization, *, include_archived: bool = True) -> T
     if not include_archived:
         qs = qs.filter(archived=False)
     teams = {t.id: t for t in qs.annotate(headcount=Count("people", filter=Q(people__active=True))).order_by("name")}
-    parent_of = {tid: t.parent_id if t.parent_id in teams else None for tid, t in teams.items()}
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for tid in teams:  # already sorted by name
-        children[parent_of[tid]].append(tid)
-    return TeamTree(teams=teams, parent_of=parent_of, children_of=dict(children))
+    return TeamTree.from_teams(teams)
 
 
 def subtree_ids(tree: TeamTree, team_id: int) -> set[int]:
