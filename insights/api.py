@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from insights.models import CoordinationCell, ScopeKind, Severity, Signal, SignalKind, SignalStatus, Snapshot
 from peakos import permissions
-from peakos.api_base import IdFilter, OrgReadOnlyViewSet
+from peakos.api_base import IdFilter, OrgReadOnlyViewSet, read_schema
 from peakos.models import Layer
 from surveys.models import Dimension
 
@@ -282,16 +282,13 @@ SIGNAL_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List signals",
-        description="Risks the engine found (drops, leadership gaps, low participation, priority confusion, weak "
-        "links, unlinked priorities, overdue reviews), each with where it is and the figures behind it.",
-        examples=[OpenApiExample("A drop", value=SIGNAL_EXAMPLE, response_only=True)],
-    ),
-    retrieve=extend_schema(
-        summary="One signal", examples=[OpenApiExample("A drop", value=SIGNAL_EXAMPLE, response_only=True)]
-    ),
+@read_schema(
+    plural="List signals",
+    one="One signal",
+    description="Risks the engine found (drops, leadership gaps, low participation, priority confusion, weak "
+    "links, unlinked priorities, overdue reviews), each with where it is and the figures behind it.",
+    example_name="A drop",
+    example=SIGNAL_EXAMPLE,
 )
 class SignalViewSet(OrgReadOnlyViewSet):
     queryset = Signal.objects.none()

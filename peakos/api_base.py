@@ -342,3 +342,20 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "description": "An API token of one organization: `Authorization: Bearer pk_…`. "
             "Created (and revoked) by owners and admins on the organization's API tokens page.",
         }
+
+
+def read_schema(*, plural: str, one: str, description: str, example_name: str, example: dict):
+    """The schema of a read-only viewset: list and retrieve, each with one response example.
+
+    ``@read_schema(plural="List teams", one="One team", ...)`` replaces the same
+    ``extend_schema_view(list=..., retrieve=...)`` block every read endpoint repeated.
+    """
+    from drf_spectacular.utils import extend_schema, extend_schema_view
+
+    def sample():
+        return [OpenApiExample(example_name, value=example, response_only=True)]
+
+    return extend_schema_view(
+        list=extend_schema(summary=plural, description=description, examples=sample()),
+        retrieve=extend_schema(summary=one, examples=sample()),
+    )

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from peakos import permissions
-from peakos.api_base import IdFilter, OrgReadOnlyViewSet, OrgViewSet
+from peakos.api_base import IdFilter, OrgReadOnlyViewSet, OrgViewSet, read_schema
 from reviews.models import (
     Ask,
     BusinessReview,
@@ -173,15 +173,12 @@ CYCLE_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List review cycles",
-        description="Quarterly (QBR) and annual (ABR) review cycles, newest period first.",
-        examples=[OpenApiExample("Q3 reviews", value=CYCLE_EXAMPLE, response_only=True)],
-    ),
-    retrieve=extend_schema(
-        summary="One review cycle", examples=[OpenApiExample("Q3 reviews", value=CYCLE_EXAMPLE, response_only=True)]
-    ),
+@read_schema(
+    plural="List review cycles",
+    one="One review cycle",
+    description="Quarterly (QBR) and annual (ABR) review cycles, newest period first.",
+    example_name="Q3 reviews",
+    example=CYCLE_EXAMPLE,
 )
 class ReviewCycleViewSet(OrgReadOnlyViewSet):
     queryset = ReviewCycle.objects.none()

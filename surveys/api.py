@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Count, Prefetch, Q
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from peakos import permissions
-from peakos.api_base import IdFilter, OrgReadOnlyViewSet
+from peakos.api_base import IdFilter, OrgReadOnlyViewSet, read_schema
 from surveys.models import Audience, Cadence, Question, Round, RoundStatus, Survey, SurveyQuestion
 from surveys.selectors import round_participation
 
@@ -145,15 +145,12 @@ SURVEY_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List surveys",
-        description="Pulse surveys with their questions, audience and schedule.",
-        examples=[OpenApiExample("A pulse", value=SURVEY_EXAMPLE, response_only=True)],
-    ),
-    retrieve=extend_schema(
-        summary="One survey", examples=[OpenApiExample("A pulse", value=SURVEY_EXAMPLE, response_only=True)]
-    ),
+@read_schema(
+    plural="List surveys",
+    one="One survey",
+    description="Pulse surveys with their questions, audience and schedule.",
+    example_name="A pulse",
+    example=SURVEY_EXAMPLE,
 )
 class SurveyViewSet(OrgReadOnlyViewSet):
     queryset = Survey.objects.none()
@@ -212,15 +209,12 @@ PARTICIPATION_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List rounds",
-        description="Every sending of every survey, newest first. ``status=closed`` for rounds with final scores.",
-        examples=[OpenApiExample("A closed round", value=ROUND_EXAMPLE, response_only=True)],
-    ),
-    retrieve=extend_schema(
-        summary="One round", examples=[OpenApiExample("A closed round", value=ROUND_EXAMPLE, response_only=True)]
-    ),
+@read_schema(
+    plural="List rounds",
+    one="One round",
+    description="Every sending of every survey, newest first. ``status=closed`` for rounds with final scores.",
+    example_name="A closed round",
+    example=ROUND_EXAMPLE,
 )
 class RoundViewSet(OrgReadOnlyViewSet):
     queryset = Round.objects.none()
