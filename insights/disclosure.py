@@ -448,6 +448,43 @@ def _exposure(members: list[tuple[Form, int, list[int]]], k: int, budget: int) -
 # --------------------------------------------------------------------------
 
 
+def _dedupe(
+    weights: Sequence[int], rows: Sequence[Sequence[int]], keep: Sequence[int], hidden: set[int], fixed: set[int]
+) -> tuple[list[list[int]], list[int], set[int], set[int], list[list[int]]]:
+    """Rows with the same respondents (atoms of nonzero weight) are one row: they publish
+    the same thing: a group is published as soon as one copy is (copies already hidden for
+    another reason stay hidden), and hiding the group hides every copy. Returns the
+    distinct rows, their keep (the most important copy's), hidden and fixed sets, and the
+    copies of each."""
+    index: dict[tuple[int, ...], int] = {}
+    distinct: list[list[int]] = []
+    copies: list[list[int]] = []
+    for r, row in enumerate(rows):
+        key = tuple(sorted({a for a in row if weights[a] > 0}))
+        if key not in index:
+            index[key] = len(distinct)
+            distinct.append(list(key))
+            copies.append([])
+        copies[index[key]].append(r)
+    d_keep = [max(keep[r] for r in group) for group in copies]
+    d_hidden = {i for i, group in enumerate(copies) if all(r in hidden for r in group)}
+    d_fixed = {i for i, group in enumerate(copies) if any(r in fixed for r in group)}
+    return distinct, d_keep, d_hidden, d_fixed, copies
+
+
+def _expand(result: AuditResult, copies: list[list[int]], hidden: Iterable[int]) -> AuditResult:
+    def spread(ids: set[int]) -> set[int]:
+        return {r for i in ids for r in copies[i]}
+
+    return AuditResult(
+        hidden=spread(result.hidden) | set(hidden),
+        primary=spread(result.primary),
+        secondary=spread(result.secondary),
+        passes=result.passes,
+        assumed=result.assumed,
+    )
+
+
 def audit(
     weights: Sequence[int],
     rows: Sequence[Sequence[int]],
@@ -469,7 +506,20 @@ def audit(
     if any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative")
     keep = list(keep) if keep is not None else [0] * len(rows)
-    fixed_set = set(fixed)
+    hidden_in = set(hidden)
+    rows, keep, d_hidden, fixed_set, copies = _dedupe(weights, rows, keep, hidden_in, set(fixed))
+    return _expand(_audit(weights, rows, threshold, keep, d_hidden, fixed_set, budget), copies, hidden_in)
+
+
+def _audit(
+    weights: list[int],
+    rows: list[list[int]],
+    threshold: int,
+    keep: list[int],
+    hidden: set[int],
+    fixed_set: set[int],
+    budget: int,
+) -> AuditResult:
     row_weight = [sum(weights[a] for a in row) for row in rows]
     primary = {r for r in range(len(rows)) if row_weight[r] < threshold and r not in fixed_set}
     result = AuditResult(hidden=set(hidden) | primary, primary=primary)
@@ -494,3 +544,78 @@ def audit(
             # Only fixed rows are involved: they were published before this audit
             # and cannot be withdrawn. Nothing more can be done here.
             return result
+
+
+def audit_sets(
+    weights: Sequence[int],
+    rows: Sequence[Sequence[int]],
+    threshold: int,
+    *,
+    keep: Sequence[int] | None = None,
+    hidden: Iterable[int] = (),
+) -> AuditResult:
+    """The audit for published *lists* (free-text comments): stricter than :func:`audit`.
+
+    A comment is a string an attacker can recognise in every list that shows it, so
+    lists combine by intersection and difference, not only by sums: from released
+    lists the attacker can sort every comment into its *region* (the set of released
+    lists containing it). So every region — atoms contained in exactly the same
+    released rows — must hold 0 or at least ``threshold`` respondents. (That also
+    rules out every linear leak, since a linear combination's support is a union of
+    regions.)
+
+    Greedy: take the light regions, lightest first; for each, the candidate rows to
+    hide are those whose removal moves it (a row containing it) or merges a
+    neighbouring region into it (the one extra row of a region whose rows are its
+    rows plus one). Prefer a move that makes the merged region heavy enough, then the
+    row with the lowest ``keep``, the fewest respondents, the earliest. Repeat until
+    no region is light.
+    """
+    weights = [int(w) for w in weights]
+    keep = list(keep) if keep is not None else [0] * len(rows)
+    hidden_in = set(hidden)
+    rows, keep, hidden_set, _, copies = _dedupe(weights, rows, keep, hidden_in, set())
+    return _expand(_audit_sets(weights, rows, threshold, keep, hidden_set), copies, hidden_in)
+
+
+def _audit_sets(
+    weights: list[int], rows: list[list[int]], threshold: int, keep: list[int], hidden: set[int]
+) -> AuditResult:
+    row_weight = [sum(weights[a] for a in row) for row in rows]
+    primary = {r for r in range(len(rows)) if row_weight[r] < threshold}
+    result = AuditResult(hidden=set(hidden) | primary, primary=primary)
+    members: dict[int, list[int]] = {}
+    for r, row in enumerate(rows):
+        for a in row:
+            if weights[a] > 0:
+                members.setdefault(a, []).append(r)
+    while True:
+        result.passes += 1
+        regions: dict[frozenset[int], int] = {}
+        for a, rs in members.items():
+            signature = frozenset(r for r in rs if r not in result.hidden)
+            if signature:
+                regions[signature] = regions.get(signature, 0) + weights[a]
+        light = sorted(
+            (sig for sig, w in regions.items() if w < threshold), key=lambda sig: (regions[sig], sorted(sig))
+        )
+        if not light:
+            return result
+        touched: set[int] = set()
+        for sig in light:
+            if not touched.isdisjoint(sig):
+                continue  # an earlier move this pass changed it: look again next pass
+            moves: list[tuple[bool, int, int, int]] = []
+            for r in sig:
+                rest = sig - {r}
+                merged = regions[sig] + regions.get(rest, 0) if rest else threshold  # empty: no longer shown
+                moves.append((merged < threshold, keep[r], row_weight[r], r))
+            for other, w in regions.items():
+                if len(other) == len(sig) + 1 and sig < other:
+                    (r,) = other - sig
+                    moves.append((regions[sig] + w < threshold, keep[r], row_weight[r], r))
+            victim = min(moves)[3]
+            result.hidden.add(victim)
+            result.secondary.add(victim)
+            touched.add(victim)
+            touched.update(sig)

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from insights import scoring
+from insights import disclosure, scoring
 
 ORGANIZATION, LEADERSHIP, DEPARTMENT, TEAM, LAYER, DEPTH = (
     "organization",
@@ -249,20 +249,106 @@ class _Scopes:
     leadership: int | None
     alias: dict[int, int]  # scope -> the earlier scope with exactly the same respondents
     keep: list[int]
+    rows: list[list[int]] = field(default_factory=list)  # per scope: the atoms (cells) it sums
 
     def __post_init__(self) -> None:
         self.plan = scoring.DifferencingPlan(list(enumerate(self.groups)), self.keep)
 
-    def protect(self, counts: npt.ArrayLike, threshold: int, hidden: set[int] | None = None) -> set[int]:
-        """Scope indices to hide at ``threshold`` given per-scope counts (and already hidden ones).
-        An alias is hidden exactly when the scope it stands for is."""
+    def protect(
+        self,
+        counts: npt.ArrayLike,
+        threshold: int,
+        hidden: set[int] | None = None,
+        *,
+        weights: npt.ArrayLike | None = None,
+        lists: bool = False,
+    ) -> set[int]:
+        """Scope indices to hide at ``threshold``: per-scope ``counts``, per-cell ``weights``
+        (respondents of the figure in each cell), and scopes already hidden.
+
+        Two steps. The hierarchy plan (``scoring.DifferencingPlan``) quickly hides what
+        subtraction along the declared parent/child groups would reveal — most of the
+        secondary suppression. Then the exact audit (``insights.disclosure.audit``) over
+        every scope at once proves that no linear combination of what is left isolates
+        fewer than ``threshold`` respondents, hiding more where one would. An alias is
+        hidden exactly when the scope it stands for is. ``lists``: the figures are lists
+        of recognisable items (comments): :func:`insights.disclosure.audit_sets`, where
+        layers and depths, which cut across the team tree, give way before teams.
+        """
         out = self.plan.protect(np.asarray(counts).tolist(), threshold, hidden=hidden or ())
-        for s, same in self.alias.items():
-            if same in out:
-                out.add(s)
+        self._align_aliases(out)
+        if weights is not None and self.rows:
+            if lists:
+                keep = [
+                    k + (0 if key.kind in (LAYER, DEPTH) else 1) for k, key in zip(self.keep, self.keys, strict=True)
+                ]
+                result = disclosure.audit_sets(
+                    np.asarray(weights).tolist(), self.rows, threshold, keep=keep, hidden=out
+                )
             else:
-                out.discard(s)
+                result = disclosure.audit(
+                    np.asarray(weights).tolist(), self.rows, threshold, keep=self.keep, hidden=out
+                )
+            out = result.hidden
+            self._align_aliases(out)
         return out
+
+    def _align_aliases(self, out: set[int]) -> None:
+        for s, same in self.alias.items():
+            if same in out or s in out:
+                out.add(s)
+                out.add(same)
+
+
+def _scope_rows(
+    tree: _Tree, n_layers: int, source: list[tuple[str, int]], present: npt.NDArray[np.bool_]
+) -> list[list[int]]:
+    """The cells (atoms) each scope sums, among cells where ``present`` is true."""
+    cells = np.flatnonzero(present)
+    team = cells // n_layers
+    layer = cells % n_layers
+    in_tree = team < tree.size
+    by_layer: dict[int, list[int]] = {}
+    for li in np.unique(layer).tolist():
+        by_layer[li] = cells[layer == li].tolist()
+    own: dict[int, list[int]] = {}
+    order = np.argsort(team, kind="stable")
+    t_sorted, c_sorted = team[order], cells[order]
+    bounds = np.flatnonzero(np.diff(t_sorted)) + 1
+    for chunk_t, chunk_c in zip(np.split(t_sorted, bounds), np.split(c_sorted, bounds), strict=True):
+        if len(chunk_t):
+            own[int(chunk_t[0])] = chunk_c.tolist()
+    subtree: dict[int, list[int]] = {}
+    if in_tree.any():
+        anc = tree.ancestors[team[in_tree]]
+        pairs_a = anc.reshape(-1)
+        pairs_c = np.repeat(cells[in_tree], anc.shape[1])
+        ok = pairs_a >= 0
+        pairs_a, pairs_c = pairs_a[ok], pairs_c[ok]
+        o = np.lexsort((pairs_c, pairs_a))
+        pairs_a, pairs_c = pairs_a[o], pairs_c[o]
+        bounds = np.flatnonzero(np.diff(pairs_a)) + 1
+        for chunk_a, chunk_c in zip(np.split(pairs_a, bounds), np.split(pairs_c, bounds), strict=True):
+            if len(chunk_a):
+                subtree[int(chunk_a[0])] = chunk_c.tolist()
+    depth_of_cell = np.where(in_tree, tree.depth[np.minimum(team, max(tree.size - 1, 0))] if tree.size else -1, -1)
+    by_depth: dict[int, list[int]] = {}
+    for d in np.unique(depth_of_cell[in_tree]).tolist() if in_tree.any() else []:
+        by_depth[d] = cells[in_tree & (depth_of_cell == d)].tolist()
+    all_cells = cells.tolist()
+    rows = []
+    for kind, i in source:
+        if kind == "org":
+            rows.append(all_cells)
+        elif kind == "own":
+            rows.append(own.get(i, []))
+        elif kind == "subtree":
+            rows.append(subtree.get(i, []))
+        elif kind == "layer":
+            rows.append(by_layer.get(i, []))
+        else:
+            rows.append(by_depth.get(i, []))
+    return rows
 
 
 def _aggregate(tree: _Tree, n_layers: int, cells: Float) -> tuple[Float, Float, Float, Float, Float]:
@@ -554,26 +640,32 @@ def compute_round(data: RoundInput) -> RoundResult:
     weights = np.random.default_rng(0).integers(0, 2**63, size=(n_cells, 1), dtype=np.int64).astype(np.uint64)
     signature = _aggregate(tree, n_layers, np.where(feats[:, r0 : r0 + 1] > 0, weights, np.uint64(0)))
     scopes, source = _scopes(tree, data.layers, tuple(p[..., r0] + p[..., i0] for p in parts), signature)
+    cell_respondents = feats[:, r0]
+    scopes.rows = _scope_rows(tree, n_layers, source, cell_respondents > 0)
     agg = _gather(source, parts)  # [scope, feature]
     n_scopes = len(scopes.keys)
     respondents = agg[:, cols.respondents.start].round().astype(np.int64)
     invited = agg[:, cols.invited.start].round().astype(np.int64)
 
-    hidden_ids = scopes.protect(respondents, data.threshold)
+    hidden_ids = scopes.protect(respondents, data.threshold, weights=cell_respondents)
     hidden = _mask(hidden_ids, n_scopes)
-    comment_hidden = scopes.protect(respondents, max(data.comment_threshold, data.threshold), hidden_ids)
+    comment_hidden = scopes.protect(
+        respondents, max(data.comment_threshold, data.threshold), hidden_ids, weights=cell_respondents, lists=True
+    )
     comments_released = ~_mask(comment_hidden, n_scopes)
 
     dim_respondents = agg[:, cols.dim_respondents].round().astype(np.int64)
     dim_hidden = np.zeros((n_scopes, n_dims), dtype=bool)
-    by_counts: dict[bytes, npt.NDArray[np.bool_]] = {respondents.tobytes(): hidden}
+    cell_dim_respondents = feats[:, cols.dim_respondents]
+    by_counts: dict[bytes, npt.NDArray[np.bool_]] = {cell_respondents.tobytes(): hidden}
     for d in range(n_dims):
         counts = dim_respondents[:, d]
-        if counts.tobytes() not in by_counts:
+        cell_counts = cell_dim_respondents[:, d]
+        if cell_counts.tobytes() not in by_counts:
             # Some respondents skipped this dimension: protect its own counts too.
-            ids = scopes.protect(counts, data.threshold, hidden_ids)
-            by_counts[counts.tobytes()] = _mask(ids, n_scopes)
-        dim_hidden[:, d] = by_counts[counts.tobytes()]
+            ids = scopes.protect(counts, data.threshold, hidden_ids, weights=cell_counts)
+            by_counts[cell_counts.tobytes()] = _mask(ids, n_scopes)
+        dim_hidden[:, d] = by_counts[cell_counts.tobytes()]
 
     hists = agg[:, cols.hist].round().astype(np.int64).reshape(n_scopes, n_dims, VALUES)
     shape = (n_scopes, n_dims)
@@ -619,7 +711,7 @@ def compute_round(data: RoundInput) -> RoundResult:
     priorities = None
     if len(picked_ids):
         pickers_n = agg[:, cols.pickers.start].round().astype(np.int64)
-        p_ids = scopes.protect(pickers_n, data.threshold, hidden_ids)
+        p_ids = scopes.protect(pickers_n, data.threshold, hidden_ids, weights=feats[:, cols.pickers.start])
         p_hidden = _mask(p_ids, n_scopes)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(p_hidden | (pickers_n == 0) | (k == 0), np.nan, agg[:, cols.named_top.start] / pickers_n)
