@@ -19,7 +19,6 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
-from insights.engine import ScopeKey
 from insights.models import (
     TEAM_SCOPE_KINDS,
     CoordinationCell,
@@ -30,6 +29,7 @@ from insights.models import (
     SignalStatus,
     Snapshot,
 )
+from insights.vocabulary import ScopeKey
 from peakos import permissions
 from peakos.models import Membership, Organization, Priority, PriorityLevel, Team, TeamDependency, TeamKind
 from peakos.selectors import TeamTree

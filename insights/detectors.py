@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from insights.engine import DEPTH, LAYER, ORGANIZATION, TEAM_KINDS, RoundResult, ScopeKey
+from insights.engine import RoundResult
+from insights.vocabulary import DEPTH, LAYER, ORGANIZATION, TEAM_SCOPE_KINDS, ScopeKey
 
 ENPS = "enps"
 
@@ -182,7 +183,7 @@ def low_participation(result: RoundResult, context: RoundContext) -> Iterable[De
         return
     limit = context.settings.low_participation
     for s, scope in enumerate(result.scopes):
-        if scope.kind not in (ORGANIZATION, *TEAM_KINDS) or scope.kind == "leadership":
+        if scope.kind not in (ORGANIZATION, *TEAM_SCOPE_KINDS) or scope.kind == "leadership":
             continue
         invited = int(result.invited[s])
         if invited == 0:
@@ -255,7 +256,8 @@ def weak_links(result: RoundResult, context: RoundContext) -> Iterable[Detected]
         if i is None or c.hidden[i] or c.mean[i] > limit:
             continue
         scope = next(
-            (key for kind in TEAM_KINDS if (key := ScopeKey(kind, from_team)) in index), ScopeKey("team", from_team)
+            (key for kind in TEAM_SCOPE_KINDS if (key := ScopeKey(kind, from_team)) in index),
+            ScopeKey("team", from_team),
         )
         a = context.team_names.get(from_team, str(from_team))
         b = context.team_names.get(to_team, str(to_team))

@@ -39,8 +39,8 @@ import pandas as pd
 from django.db.models import Q
 
 from insights import scoring
-from insights.engine import ScopeKey
 from insights.models import TEAM_SCOPE_KINDS, CoordinationCell, Participation, ScopeKind, Snapshot
+from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER
 from surveys.models import Answer, Round
 

@@ -39,6 +39,7 @@ from insights.models import (
     Snapshot,
 )
 from insights.selectors import stored_scores
+from insights.vocabulary import ScopeKey
 from peakos import permissions
 from peakos.models import Layer, Organization, Priority, PriorityLevel, Team, TeamDependency
 from peakos.services import record_audit
@@ -174,6 +175,7 @@ class OrgData:
     organization: Organization
     teams: list[tuple[int, int | None, str]]
     team_names: dict[int, str]
+    tree: engine.Tree
     dependencies: list[tuple[int, int]]
     settings: SignalSettings
     # Filled by a backfill (see ``prefetch``): per-round reads done once for all rounds.
@@ -205,10 +207,12 @@ class OrgData:
     @classmethod
     def load(cls, organization: Organization) -> OrgData:
         rows = list(Team.objects.filter(organization=organization).values_list("id", "parent_id", "kind", "name"))
+        teams = [(r[0], r[1], r[2]) for r in rows]
         return cls(
             organization=organization,
-            teams=[(r[0], r[1], r[2]) for r in rows],
+            teams=teams,
             team_names={r[0]: r[3] for r in rows},
+            tree=engine.build_tree(teams),
             dependencies=list(
                 TeamDependency.objects.filter(organization=organization).values_list("from_team_id", "to_team_id")
             ),
@@ -263,7 +267,7 @@ def previous_round(round_: Round) -> Round | None:
 def load_round(
     round_: Round,
     org: OrgData,
-    previous_scores: dict[tuple[engine.ScopeKey, str], float] | None = None,
+    previous_scores: dict[tuple[ScopeKey, str], float] | None = None,
     data: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> engine.RoundInput:
     """Everything the engine needs for one round. ``previous_scores`` defaults to the stored
@@ -293,6 +297,7 @@ def load_round(
         previous_scores=previous_scores,
         driver_min_respondents=org.settings.driver_min_respondents,
         dependencies=org.dependencies,
+        tree=org.tree,
     )
 
 
@@ -308,7 +313,7 @@ def _floats(values: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in values.ravel().tolist()]
 
 
-def _scope_columns(org_id: int, round_id: int, scopes: list[engine.ScopeKey], repeat: int = 1) -> Columns:
+def _scope_columns(org_id: int, round_id: int, scopes: list[ScopeKey], repeat: int = 1) -> Columns:
     """The scope columns of ``scopes``, each scope repeated ``repeat`` times (once per dimension)."""
     n = len(scopes) * repeat
     return {
@@ -579,7 +584,7 @@ def recompute_round(
     *,
     round_: Round,
     org: OrgData | None = None,
-    previous_scores: dict[tuple[engine.ScopeKey, str], float] | None = None,
+    previous_scores: dict[tuple[ScopeKey, str], float] | None = None,
     organization_detectors: bool = True,
     data: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> RecomputeReport | None:

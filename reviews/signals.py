@@ -296,7 +296,7 @@ def detect_for_insights(organization) -> list:
     as ``insights.detectors.Detected``, keyed so that recomputing updates them.
     """
     from insights.detectors import Detected
-    from insights.engine import ScopeKey
+    from insights.vocabulary import ScopeKey
     from peakos.models import Team
     from peakos.tenancy import org_scope
 

@@ -18,8 +18,8 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from insights.dashboard_selectors import RoundInfo, TeamNode, Viewer, previous_round, rounds_with_results, team_tree
-from insights.engine import ScopeKey
 from insights.models import ScopeKind
+from insights.vocabulary import ScopeKey
 from peakos import permissions
 from peakos.models import LAYER_ORDER, Layer, Membership, Organization, TeamKind
 from peakos.selectors import TeamTree, subtree_ids

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insights import selectors
-from insights.engine import ScopeKey
+from insights.vocabulary import ScopeKey
 from tests.insights.conftest import EXEC, IC, MANAGER
 
 pytestmark = pytest.mark.django_db

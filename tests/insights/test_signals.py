@@ -3,8 +3,8 @@
 import pytest
 
 from insights import detectors
-from insights.engine import ScopeKey
 from insights.models import Signal, SignalSettings, SignalStatus
+from insights.vocabulary import ScopeKey
 from peakos.models import TeamDependency
 from tests.factories import PriorityFactory
 from tests.insights.conftest import EXEC, IC, MANAGER

@@ -12,8 +12,8 @@ from insights.dashboards import charts
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard, depth_label
 from insights.dashboards.pages import LABELS, LIKERT, Page, Tile, short
-from insights.engine import ScopeKey
 from insights.models import ScopeKind, SignalKind, SignalSettings
+from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER, Layer
 from surveys.models import Dimension
 

@@ -9,8 +9,8 @@ from insights.dashboards import charts
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard
 from insights.dashboards.pages import LABELS, LIKERT, Page
-from insights.engine import ScopeKey
 from insights.models import ScopeKind
+from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER, Layer
 from surveys.models import Dimension
 
