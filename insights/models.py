@@ -23,21 +23,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from insights import vocabulary
 from peakos.models import MIN_ANONYMITY_THRESHOLD, Layer, Organization, Priority, Team
 from peakos.tenancy import OrgScopedManager
-from surveys.models import Dimension, Round
+from surveys.models import Dimension, Response, Round
 
 
 class ScopeKind(models.TextChoices):
-    ORGANIZATION = "organization", "Organization"
-    LEADERSHIP = "leadership", "Leadership team"
-    DEPARTMENT = "department", "Department"
-    TEAM = "team", "Team"
-    LAYER = "layer", "Layer"
-    DEPTH = "depth", "Depth in the team tree"
+    ORGANIZATION = vocabulary.ORGANIZATION, vocabulary.SCOPE_LABELS[vocabulary.ORGANIZATION]
+    LEADERSHIP = vocabulary.LEADERSHIP, vocabulary.SCOPE_LABELS[vocabulary.LEADERSHIP]
+    DEPARTMENT = vocabulary.DEPARTMENT, vocabulary.SCOPE_LABELS[vocabulary.DEPARTMENT]
+    TEAM = vocabulary.TEAM, vocabulary.SCOPE_LABELS[vocabulary.TEAM]
+    LAYER = vocabulary.LAYER, vocabulary.SCOPE_LABELS[vocabulary.LAYER]
+    DEPTH = vocabulary.DEPTH, vocabulary.SCOPE_LABELS[vocabulary.DEPTH]
 
 
 TEAM_SCOPE_KINDS = (ScopeKind.LEADERSHIP, ScopeKind.DEPARTMENT, ScopeKind.TEAM)
+
+
+class HiddenReason(models.TextChoices):
+    FEW = vocabulary.FEW, "Fewer responses than the threshold"
+    PROTECT = vocabulary.PROTECT, "Hidden so a smaller group cannot be worked out"
+
 
 # Exactly one way to name each kind of scope: a team, a layer, a depth or nothing.
 SCOPE_SHAPE = (
@@ -74,6 +81,12 @@ class ScopedResult(models.Model):
     layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
     depth = models.PositiveSmallIntegerField(null=True, blank=True)
     suppressed = models.BooleanField()
+    hidden_reason = models.CharField(
+        max_length=8,
+        choices=HiddenReason.choices,
+        blank=True,
+        help_text="Why a suppressed row is hidden: fewer responses than the threshold, or to protect a smaller group.",
+    )
     respondents = models.PositiveIntegerField(null=True, blank=True)
 
     objects = OrgScopedManager()
@@ -92,18 +105,7 @@ class ScopedResult(models.Model):
         return str(self.team)
 
 
-SNAPSHOT_VALUES = (
-    "respondents",
-    "mean",
-    "score",
-    "favorable_share",
-    "unfavorable_share",
-    "spread",
-    "delta",
-    "gap",
-    "driver_enps",
-    "driver_alignment",
-)
+SNAPSHOT_VALUES = vocabulary.SNAPSHOT_FIGURES
 
 
 class Snapshot(ScopedResult):
@@ -384,3 +386,48 @@ class SignalSettings(models.Model):
         """The organization's settings, or the defaults (unsaved) when it never changed them."""
         found = cls.objects.filter(organization=organization).first()
         return found or cls(organization=organization)
+
+
+class Release(models.Model):
+    """One batch of an open round's responses made visible together (live results).
+
+    While a round is open, responses become part of the published results only in
+    releases (``insights.services.release_pending``): at least the round's threshold of
+    new responses at a time, and at most one release per ``INSIGHTS_RELEASE_INTERVAL``.
+    ``published`` records, per variable (``respondents`` or a dimension), the scopes
+    whose figures this release refreshed — what a leader could read from then on — so
+    later releases and the final results are audited together with everything already
+    shown (docs/scoring.md, "Live results"). ``teams`` is the team tree of the first
+    release: the whole round is scored on it, so earlier releases stay comparable.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveSmallIntegerField()
+    published = models.JSONField(null=True, blank=True, help_text="Null until the release's results were computed.")
+    teams = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["round", "number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="release_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Release {self.number} of round {self.round_id}"
+
+
+class ReleasedResponse(models.Model):
+    """Which release a response became visible in. Written in bulk when a release is cut
+    (in response-id order, which carries no submission order); holds no person."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="+")
+    release = models.PositiveSmallIntegerField()
+
+    objects = OrgScopedManager()
+
+    def __str__(self) -> str:
+        return f"Response {self.response_id} in release {self.release}"

@@ -201,3 +201,36 @@ def trends(
     ):
         out[scope].append(row)
     return dict(out)
+
+
+@dataclass(frozen=True)
+class PublishedTurnout:
+    """A round's participation as published: answered counts only where the audit shows them."""
+
+    round_id: int
+    answered: int | None  # the organization's respondents; None while not published
+    rate: float | None
+    teams: dict[int, tuple[int | None, float | None, str]]  # team -> (answered, rate, hidden reason) of its subtree
+    live: bool  # the round is open: counts move in releases
+
+
+def published_turnout(rounds: Iterable[Round]) -> dict[int, PublishedTurnout]:
+    """Per round, the answered counts that may be shown (``Participation`` rows the audit kept).
+
+    This is the only source of "how many answered" for any page, export or API: a count
+    read from invitations or responses directly would be an unaudited figure (a hidden
+    team's count could be worked out by subtracting two shown ones). Invitations are org
+    structure and may be counted directly. One query for any number of rounds.
+    """
+    rounds = list(rounds)
+    out: dict[int, dict] = {r.pk: {"answered": None, "rate": None, "teams": {}} for r in rounds}
+    rows = Participation.objects.filter(
+        round_id__in=out, scope_kind__in=[ScopeKind.ORGANIZATION, *TEAM_SCOPE_KINDS]
+    ).values_list("round_id", "scope_kind", "team_id", "suppressed", "respondents", "rate", "hidden_reason")
+    for round_id, kind, team_id, suppressed, respondents, rate, reason in rows:
+        if kind == ScopeKind.ORGANIZATION:
+            if not suppressed:
+                out[round_id].update(answered=respondents, rate=rate)
+        elif kind != ScopeKind.LEADERSHIP:  # the leadership row is its own members, not its subtree
+            out[round_id]["teams"][team_id] = (None, None, reason) if suppressed else (respondents, rate, "")
+    return {r.pk: PublishedTurnout(round_id=r.pk, live=r.status == "open", **out[r.pk]) for r in rounds}

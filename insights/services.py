@@ -17,22 +17,26 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from insights import detectors, engine
+from insights import detectors, engine, vocabulary
 from insights.models import (
     CoordinationCell,
     Participation,
     PriorityAlignment,
+    Release,
+    ReleasedResponse,
     Signal,
     SignalSettings,
     SignalStatus,
@@ -95,15 +99,17 @@ def _tables() -> dict[str, str]:
 
 
 def load_responses(rounds: Sequence[Round]) -> np.ndarray:
-    """(round id, response id, team id or 0, layer index) of every response of the rounds."""
+    """(round id, response id, team id or 0, layer index, release number or 0) of every response
+    of the rounds."""
     case, case_params = _layer_case("r.layer")
     marks = ", ".join(["%s"] * len(rounds))
     sql = (
         f"SELECT CAST(r.round_id AS bigint), CAST(r.id AS bigint), CAST(COALESCE(r.team_id, 0) AS bigint), "
-        f"CAST({case} AS bigint) FROM {_tables()['response']} r "
+        f"CAST({case} AS bigint), CAST(COALESCE(x.release, 0) AS bigint) FROM {_tables()['response']} r "
+        f"LEFT JOIN {ReleasedResponse._meta.db_table} x ON x.response_id = r.id "
         f"WHERE r.round_id IN ({marks}) AND r.organization_id = %s"
     )
-    return fetch_ints(sql, [*case_params, *(r.pk for r in rounds), rounds[0].organization_id], 4)
+    return fetch_ints(sql, [*case_params, *(r.pk for r in rounds), rounds[0].organization_id], 5)
 
 
 def load_answers(rounds: Sequence[Round], whole_org: bool = False) -> np.ndarray:
@@ -181,6 +187,7 @@ class OrgData:
     # Filled by a backfill (see ``prefetch``): per-round reads done once for all rounds.
     invitations: dict[int, np.ndarray] | None = None
     round_questions: dict[int, set[int]] | None = None
+    releases: dict[int, list[Release]] | None = None
     questions: dict[int, engine.Question] = field(default_factory=dict)
     rankings: dict[tuple[int, ...], list[int]] = field(default_factory=dict)
 
@@ -198,11 +205,19 @@ class OrgData:
         for r in rows:
             grouped[r["round_id"]].append((r["team_id"] or 0, index.get(r["layer"], 0), r["n"]))
         self.invitations = {pk: np.array(v, dtype=np.int64).reshape(-1, 3) for pk, v in grouped.items()}
+        self.releases = {pk: [] for pk in round_ids}
+        for release in Release.objects.filter(round_id__in=round_ids).order_by("round_id", "number"):
+            self.releases[release.round_id].append(release)
         self.round_questions = {pk: set() for pk in round_ids}
         for round_id, question_id in RoundQuestion.objects.filter(round_id__in=round_ids).values_list(
             "round_id", "question_id"
         ):
             self.round_questions[round_id].add(question_id)
+
+    def releases_of(self, round_: Round) -> list[Release]:
+        if self.releases is not None and round_.pk in self.releases:
+            return self.releases[round_.pk]
+        return list(Release.objects.filter(round=round_).order_by("number"))
 
     @classmethod
     def load(cls, organization: Organization) -> OrgData:
@@ -264,23 +279,89 @@ def previous_round(round_: Round) -> Round | None:
     return Round.objects.filter(survey_id=round_.survey_id, number__lt=round_.number).order_by("-number").first()
 
 
+@dataclass
+class ReleasePlan:
+    """How a round's responses are published (see ``insights.models.Release``).
+
+    A round that was never released live is scored on all its responses in one batch.
+    Otherwise each response belongs to the batch of its release; the rows earlier
+    releases published are the ``history``; ``level`` is the number of batches to
+    publish now (None: replay, nothing new); ``deciding`` is the release whose
+    published set this computation decides and stores.
+    """
+
+    batch: np.ndarray | None  # per response kept: its 1-based batch
+    keep: np.ndarray | None  # which loaded responses take part (open rounds: released ones)
+    batches: int = 1
+    level: int | None = 1
+    final: bool = True
+    history: dict[str, list[tuple[ScopeKey, int]]] = field(default_factory=dict)
+    deciding: Release | None = None
+    teams: list[tuple[int, int | None, str]] | None = None
+
+
+def release_plan(round_: Round, releases: Sequence[Release], release_of: np.ndarray) -> ReleasePlan:
+    """The plan for a round given its releases and each loaded response's release (0: none)."""
+    decided = [r for r in releases if r.published is not None]
+    teams = [tuple(t) for t in releases[0].teams] if releases and releases[0].teams else None
+    history: dict[str, list[tuple[ScopeKey, int]]] = {}
+    for r in decided:
+        for variable, keys in r.published.items():
+            history.setdefault(variable, []).extend((ScopeKey(*key), r.number) for key in keys)
+    if round_.status == RoundStatus.OPEN:
+        undecided = [r for r in releases if r.published is None]
+        keep = release_of > 0
+        if not releases:
+            return ReleasePlan(batch=None, keep=keep, level=None, final=False, teams=teams)
+        last = releases[-1].number
+        return ReleasePlan(
+            batch=release_of[keep],
+            keep=keep,
+            batches=last,
+            level=undecided[-1].number if undecided else None,
+            final=False,
+            history=history,
+            deciding=undecided[-1] if undecided else None,
+            teams=teams,
+        )
+    if not decided:
+        return ReleasePlan(batch=None, keep=None, teams=teams)
+    done = {r.number for r in decided}
+    final = len(decided) + 1
+    batch = np.array([v if v in done else final for v in release_of.tolist()], dtype=np.int64)
+    return ReleasePlan(batch=batch, keep=None, batches=final, level=final, history=history, teams=teams)
+
+
 def load_round(
     round_: Round,
     org: OrgData,
     previous_scores: dict[tuple[ScopeKey, str], float] | None = None,
     data: tuple[np.ndarray, np.ndarray] | None = None,
+    plan: ReleasePlan | None = None,
 ) -> engine.RoundInput:
     """Everything the engine needs for one round. ``previous_scores`` defaults to the stored
     snapshots of the survey's previous round (for deltas); ``data`` is (responses, answers)
-    when already loaded (see ``load_rounds_data``)."""
+    when already loaded (see ``load_rounds_data``); ``plan`` how to publish (the round's
+    releases by default)."""
     if data is None:
         _, responses, answers = next(load_rounds_data([round_]))
     else:
         responses, answers = data
+    if plan is None:
+        plan = release_plan(round_, org.releases_of(round_), responses[:, 3])
+    if plan.keep is not None:
+        responses = responses[plan.keep]
+    responses = responses[:, :3]
     if previous_scores is None:
         previous_scores = stored_scores(previous_round(round_))
+    teams = plan.teams if plan.teams is not None else org.teams
     return engine.RoundInput(
-        teams=org.teams,
+        batch=plan.batch,
+        batches=plan.batches,
+        level=plan.level,
+        final=plan.final,
+        history=plan.history,
+        teams=teams,
         layers=LAYERS,
         responses=responses,
         answers=answers,
@@ -297,7 +378,7 @@ def load_round(
         previous_scores=previous_scores,
         driver_min_respondents=org.settings.driver_min_respondents,
         dependencies=org.dependencies,
-        tree=org.tree,
+        tree=org.tree if plan.teams is None else None,
     )
 
 
@@ -332,6 +413,7 @@ def snapshot_columns(org_id: int, round_id: int, result: engine.RoundResult) -> 
     hidden = result.dim_hidden.ravel()
     columns = _scope_columns(org_id, round_id, result.scopes, len(dims))
     columns["suppressed"] = hidden.tolist()
+    columns["hidden_reason"] = [reason for row in result.dim_reason for reason in row]
     columns["respondents"] = [
         None if h else n for h, n in zip(hidden.tolist(), result.dim_respondents.ravel().tolist(), strict=True)
     ]
@@ -358,6 +440,7 @@ def participation_columns(org_id: int, round_id: int, result: engine.RoundResult
     hidden = result.hidden.tolist()
     respondents, invited = result.respondents.tolist(), result.invited.tolist()
     columns["suppressed"] = hidden
+    columns["hidden_reason"] = list(result.reason)
     columns["respondents"] = [None if h else n for h, n in zip(hidden, respondents, strict=True)]
     columns["invited"] = [None if h or not i else i for h, i in zip(hidden, invited, strict=True)]
     # The invitation snapshot and the responses can disagree when someone moved team
@@ -378,6 +461,7 @@ def priority_columns(org_id: int, round_id: int, result: engine.RoundResult) -> 
     hidden = (p.hidden | (p.respondents == 0)).tolist()
     columns = _scope_columns(org_id, round_id, result.scopes)
     columns["suppressed"] = hidden
+    columns["hidden_reason"] = [(r or vocabulary.FEW) if h else "" for h, r in zip(hidden, p.reason, strict=True)]
     columns["respondents"] = [None if h else n for h, n in zip(hidden, p.respondents.tolist(), strict=True)]
     columns["top_priority_id"] = [p.top_priority] * len(hidden)
     for name, values in (("top_priority_share", p.top_priority_share), ("top_overlap", p.top_overlap)):
@@ -580,6 +664,48 @@ class RecomputeReport:
     result: engine.RoundResult | None = None
 
 
+def release_pending(round_: Round, *, now=None) -> int | None:
+    """Cut a release of an open round's waiting responses, when there are enough of them.
+
+    A release takes every response not yet released, once at least
+    ``max(threshold, INSIGHTS_RELEASE_SHARE × invited)`` are waiting and the last
+    release is ``INSIGHTS_RELEASE_INTERVAL`` seconds old. Batching answers this way is
+    what lets a leader refresh the live dashboard without reading one person's answer
+    from the change (the audit then decides which scopes each release may refresh).
+    Returns the new release's number, or None.
+    """
+    now = now or timezone.now()
+    released = ReleasedResponse.objects.filter(round=round_)
+    waiting = Response.objects.filter(round=round_).exclude(pk__in=released.values("response_id"))
+    invited = Invitation.objects.filter(round=round_).count()
+    minimum = max(round_.effective_anonymity_threshold, math.ceil(settings.INSIGHTS_RELEASE_SHARE * invited))
+    last = Release.objects.filter(round=round_).order_by("-number").first()
+    if last is not None and (now - last.created_at).total_seconds() < settings.INSIGHTS_RELEASE_INTERVAL:
+        return None
+    if waiting.count() < minimum:
+        return None
+    with transaction.atomic():
+        Round.objects.select_for_update().filter(pk=round_.pk).values_list("pk", flat=True).first()
+        number = (Release.objects.filter(round=round_).aggregate(n=Max("number"))["n"] or 0) + 1
+        teams = list(Team.objects.filter(organization_id=round_.organization_id).values_list("id", "parent_id", "kind"))
+        Release.objects.create(
+            organization_id=round_.organization_id,
+            round=round_,
+            number=number,
+            teams=[list(t) for t in teams] if number == 1 else [],
+            created_at=now,
+        )
+        ReleasedResponse.objects.bulk_create(
+            ReleasedResponse(organization_id=round_.organization_id, round=round_, response_id=pk, release=number)
+            for pk in waiting.order_by("pk").values_list("pk", flat=True)
+        )
+    return number
+
+
+def _published(released: dict[str, list[ScopeKey]]) -> dict[str, list[list]]:
+    return {variable: [list(key) for key in keys] for variable, keys in released.items()}
+
+
 def recompute_round(
     *,
     round_: Round,
@@ -599,7 +725,14 @@ def recompute_round(
     if round_.status not in COMPUTED_STATUSES:
         return None
     org = org or OrgData.load(round_.organization)
-    result = engine.compute_round(load_round(round_, org, previous_scores, data))
+    if round_.status == RoundStatus.OPEN:
+        release_pending(round_)
+    if data is None:
+        _, responses, answers = next(load_rounds_data([round_]))
+    else:
+        responses, answers = data
+    plan = release_plan(round_, list(Release.objects.filter(round=round_).order_by("number")), responses[:, 3])
+    result = engine.compute_round(load_round(round_, org, previous_scores, (responses, answers), plan))
     found = detect_round_signals(round_, org, result)
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -609,6 +742,10 @@ def recompute_round(
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         Round.objects.select_for_update().filter(pk=round_.pk).values_list("pk", flat=True).first()
         rows = replace_results(round_, result)
+        if plan.deciding is not None:
+            Release.objects.filter(pk=plan.deciding.pk, published__isnull=True).update(
+                published=_published(result.released)
+            )
         signals = sync_signals(organization=round_.organization, round_=round_, found=found)
     if organization_detectors:
         run_organization_detectors(round_.organization)
@@ -644,11 +781,15 @@ def recompute_org(
     pending: dict[tuple, list[str]] = {}
     pending_rows: list[tuple] = []
     last: dict[int, engine.RoundResult] = {}
+    deciding: list[tuple[Release, dict]] = []
     for i, (round_, responses, answers) in enumerate(load_rounds_data(rounds, batch=BACKFILL_READ_ROUNDS), start=1):
         started = time.perf_counter()
         previous = last.get(round_.survey_id)
         previous_scores = previous.shown_scores() if previous is not None else None
-        result = engine.compute_round(load_round(round_, org, previous_scores, (responses, answers)))
+        plan = release_plan(round_, org.releases_of(round_), responses[:, 3])
+        result = engine.compute_round(load_round(round_, org, previous_scores, (responses, answers), plan))
+        if plan.deciding is not None:
+            deciding.append((plan.deciding, _published(result.released)))
         found_by_round.append((round_, detect_round_signals(round_, org, result)))
         rows = 0
         for model, build in RESULT_TABLES:
@@ -677,6 +818,8 @@ def recompute_org(
                 copy_into(model, names, chunks)
             for model, columns in pending_rows:
                 insert_columns(model, columns)
+            for release, published in deciding:
+                Release.objects.filter(pk=release.pk, published__isnull=True).update(published=published)
             for report, (round_, found) in zip(reports, found_by_round, strict=True):
                 report.signals = sync_signals(organization=organization, round_=round_, found=found)
     run_organization_detectors(organization)

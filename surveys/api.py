@@ -8,12 +8,13 @@ Registered in peakos/api_urls.py; the shared machinery is peakos/api_base.py.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from insights.models import Participation, ScopeKind
 from peakos import permissions
 from peakos.api_base import IdFilter, OrgReadOnlyViewSet, read_schema
 from surveys.models import Audience, Cadence, Question, Round, RoundStatus, Survey, SurveyQuestion
@@ -69,7 +70,12 @@ class RoundSerializer(serializers.ModelSerializer):
         help_text="Fewer respondents than this in a scope: no figures for it (frozen at the first response).",
     )
     comment_threshold = serializers.IntegerField(source="effective_comment_threshold", read_only=True)
-    answered = serializers.IntegerField(read_only=True, help_text="Invitations used (people who answered).")
+    answered = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="People who answered, as published: null until the organization's count passes the anonymity "
+        "audit; while a round is open it moves in releases of several responses.",
+    )
 
     class Meta:
         model = Round
@@ -92,19 +98,25 @@ class RoundSerializer(serializers.ModelSerializer):
 class TeamParticipationSerializer(serializers.Serializer):
     team = serializers.IntegerField(source="team.id", allow_null=True, default=None)
     team_name = serializers.CharField(source="team.name", allow_null=True, default=None)
-    invited = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    rate = serializers.IntegerField(help_text="Percent answered.")
+    invited = serializers.IntegerField(help_text="People invited in the team and the teams below it.")
+    answered = serializers.IntegerField(allow_null=True, help_text="Null where the count is not published.")
+    rate = serializers.IntegerField(allow_null=True, help_text="Percent answered; null with answered.")
+    hidden = serializers.ChoiceField(
+        choices=["", "few", "protect"],
+        help_text="Why answered is null: 'few' (fewer responses than the threshold) or 'protect' (hidden so a "
+        "smaller group's count cannot be worked out by subtraction).",
+    )
 
 
 class ParticipationSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     invited = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    rate = serializers.IntegerField(help_text="Percent answered (aim for 75–80%).")
-    threshold = serializers.IntegerField(help_text="Teams with fewer people invited are not shown on their own.")
+    answered = serializers.IntegerField(allow_null=True, help_text="Null until published (see the round's answered).")
+    rate = serializers.IntegerField(allow_null=True, help_text="Percent answered (aim for 75–80%).")
+    threshold = serializers.IntegerField(help_text="The round's anonymity threshold.")
+    live = serializers.BooleanField(help_text="The round is open: counts move in releases of several responses.")
     teams = TeamParticipationSerializer(many=True)
-    hidden_teams = serializers.IntegerField(help_text="Teams left out because fewer than the threshold were invited.")
+    hidden_teams = serializers.IntegerField(help_text="Teams whose answered count is not published.")
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -204,8 +216,12 @@ PARTICIPATION_EXAMPLE = {
     "answered": 171,
     "rate": 81,
     "threshold": 5,
-    "teams": [{"team": 12, "team_name": "Platform", "invited": 9, "answered": 8, "rate": 89}],
-    "hidden_teams": 2,
+    "live": False,
+    "teams": [
+        {"team": 12, "team_name": "Platform", "invited": 9, "answered": 8, "rate": 89, "hidden": ""},
+        {"team": 14, "team_name": "Data", "invited": 4, "answered": None, "rate": None, "hidden": "few"},
+    ],
+    "hidden_teams": 1,
 }
 
 
@@ -229,15 +245,17 @@ class RoundViewSet(OrgReadOnlyViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return Round.objects.none()
-        return Round.objects.select_related("organization").annotate(
-            answered=Count("invitations", filter=Q(invitations__used_at__isnull=False))
-        )
+        published = Participation.objects.filter(
+            round=OuterRef("pk"), scope_kind=ScopeKind.ORGANIZATION, suppressed=False
+        ).values("respondents")[:1]
+        return Round.objects.select_related("organization").annotate(answered=Subquery(published))
 
     @extend_schema(
         summary="A round's participation",
-        description="Invited and answered, overall and per team (teams as when the round opened). A team with "
-        "fewer people invited than the anonymity threshold is not listed (``hidden_teams`` counts them). "
-        "Owners, admins and leaders.",
+        description="Invited and answered, overall and per team (a team counts the teams below it; teams as when "
+        "the round opened). Answered counts are those the anonymity audit publishes: null where a count could "
+        "reveal fewer respondents than the threshold, directly or by subtracting other published counts; while "
+        "the round is open they move in releases. Owners, admins and leaders.",
         responses={200: ParticipationSerializer},
         examples=[OpenApiExample("Participation", value=PARTICIPATION_EXAMPLE, response_only=True)],
     )
@@ -251,6 +269,7 @@ class RoundViewSet(OrgReadOnlyViewSet):
             "answered": data.answered,
             "rate": data.rate,
             "threshold": data.threshold,
+            "live": data.live,
             "teams": data.teams,
             "hidden_teams": data.hidden_teams,
         }

@@ -165,63 +165,84 @@ def surveys_overview(organization: Organization) -> list[Survey]:
 
 
 def rounds_with_counts(qs) -> list[Round]:
-    """Rounds annotated with invited / sent / answered counts (from invitations)."""
-    return list(
-        qs.annotate(
-            sent=Count("invitations", filter=Q(invitations__sent_at__isnull=False)),
-            answered=Count("invitations", filter=Q(invitations__used_at__isnull=False)),
-        ).order_by("-number")
+    """Rounds annotated with invited / sent counts (from invitations) and ``answered``: the
+    organization's respondent count as published by insights (None until published)."""
+    from insights.selectors import published_turnout  # the one audited source of answered counts
+
+    rounds = list(
+        qs.annotate(sent=Count("invitations", filter=Q(invitations__sent_at__isnull=False))).order_by("-number")
     )
+    turnout = published_turnout(rounds)
+    for r in rounds:
+        r.answered = turnout[r.pk].answered
+    return rounds
 
 
 @dataclass
 class TeamParticipation:
     team: Team | None
-    invited: int
-    answered: int
+    invited: int  # the team's whole subtree, as invited when the round opened
+    answered: int | None  # None: not published (see ``hidden``)
+    hidden: str = ""  # why not: "few" or "protect"
 
     @property
-    def rate(self) -> int:
-        return round(100 * self.answered / self.invited) if self.invited else 0
+    def rate(self) -> int | None:
+        if self.answered is None or not self.invited:
+            return None
+        return min(100, round(100 * self.answered / self.invited))
 
 
 @dataclass
 class Participation:
     invited: int
-    answered: int
+    answered: int | None  # None until the organization's count is published
     teams: list[TeamParticipation]
-    hidden_teams: int  # teams with fewer people invited than the threshold
+    hidden_teams: int  # teams whose answered count is not published
     threshold: int
+    live: bool = False
 
     @property
-    def rate(self) -> int:
-        return round(100 * self.answered / self.invited) if self.invited else 0
+    def rate(self) -> int | None:
+        if self.answered is None or not self.invited:
+            return None
+        return min(100, round(100 * self.answered / self.invited))
 
 
 def round_participation(round: Round) -> Participation:
-    """How many were invited and answered, overall and per team (teams as at the
-    invitation). Per-team counts only for teams with at least the threshold invited."""
+    """How many were invited (org structure: per team subtree, as at the invitation) and how
+    many answered, as published by insights: per team only where the disclosure audit shows
+    that team's count, so no count of a smaller group can be worked out by subtraction;
+    while the round is open, the counts move in releases of several responses."""
+    from insights.selectors import published_turnout  # the one audited source of answered counts
+
     threshold = round.effective_anonymity_threshold
-    rows = (
-        Invitation.objects.filter(round=round)
-        .values("team_id")
-        .annotate(invited=Count("id"), answered=Count("id", filter=Q(used_at__isnull=False)))
+    turnout = published_turnout([round])[round.pk]
+    invited_own = dict(
+        Invitation.objects.filter(round=round).values("team_id").annotate(n=Count("id")).values_list("team_id", "n")
     )
-    rows = list(rows)
-    teams = Team.objects.in_bulk([r["team_id"] for r in rows if r["team_id"]])
+    teams = {t.pk: t for t in Team.objects.filter(organization_id=round.organization_id)}
+    subtree_invited: dict[int, int] = {}
+    for team_id, n in invited_own.items():
+        seen: set[int] = set()
+        current = teams.get(team_id) if team_id else None
+        while current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            subtree_invited[current.pk] = subtree_invited.get(current.pk, 0) + n
+            current = teams.get(current.parent_id) if current.parent_id else None
     shown, hidden = [], 0
-    for r in rows:
-        if r["invited"] >= threshold:
-            shown.append(TeamParticipation(teams.get(r["team_id"]), r["invited"], r["answered"]))
-        else:
+    for team_id, invited in subtree_invited.items():
+        answered, _, reason = turnout.teams.get(team_id, (None, None, "few"))
+        if answered is None:
             hidden += 1
-    shown.sort(key=lambda t: (t.team is None, t.team.name if t.team else ""))
+        shown.append(TeamParticipation(teams[team_id], invited, answered, reason if answered is None else ""))
+    shown.sort(key=lambda t: t.team.name)
     return Participation(
-        invited=sum(r["invited"] for r in rows),
-        answered=sum(r["answered"] for r in rows),
+        invited=sum(invited_own.values()),
+        answered=turnout.answered,
         teams=shown,
         hidden_teams=hidden,
         threshold=threshold,
+        live=turnout.live,
     )
 
 

@@ -210,7 +210,7 @@ def compute_round(data: RoundInput) -> RoundResult:
         for arr in (driver_enps, driver_alignment):
             arr[dim_hidden] = np.nan
             arr[(np.stack([dec.level for dec in by_dim], axis=1) != level) if n_dims else dim_hidden] = np.nan
-        prio = priorities(final_agg, counts, pickers.hidden) if pickers is not None else None
+        prio = priorities(final_agg, counts, pickers.hidden, pickers.reason) if pickers is not None else None
         coord = coordination(tree, counts.ratings, counts.rater_team, data.threshold, data.dependencies)
     else:
         driver_enps, driver_alignment = np.full(shape, np.nan), np.full(shape, np.nan)

@@ -91,13 +91,14 @@ def deltas(
 class Priorities:
     respondents: Int  # per scope: respondents with at least one pick
     hidden: npt.NDArray[np.bool_]
+    reason: list[str]  # per scope: "" shown, "few" or "protect"
     top_priority: int | None
     top_priority_share: Float
     top_overlap: Float
     pick_counts: list[dict[str, int] | None]
 
 
-def priorities(agg: Float, counts: Counts, hidden: npt.NDArray[np.bool_]) -> Priorities | None:
+def priorities(agg: Float, counts: Counts, hidden: npt.NDArray[np.bool_], reason: list[str]) -> Priorities | None:
     """Priority alignment per scope (None when nobody picked); hidden scopes get no figures."""
     if not len(counts.picked):
         return None
@@ -112,6 +113,7 @@ def priorities(agg: Float, counts: Counts, hidden: npt.NDArray[np.bool_]) -> Pri
     return Priorities(
         respondents=pickers,
         hidden=hidden,
+        reason=reason,
         top_priority=int(counts.ranking[0]) if counts.ranking else None,
         top_priority_share=share,
         top_overlap=overlap,

@@ -3,8 +3,10 @@
 import pytest
 from django.utils import timezone
 
+from insights import services
+from insights.models import Participation
 from peakos.models import Person
-from surveys.models import Invitation
+from surveys.models import Response, Round, RoundStatus
 from tests.api.conftest import make_token, token_client
 from tests.factories import PersonFactory
 from tests.surveys.factories import make_survey, open_now
@@ -18,8 +20,15 @@ def round_a(tenant_a):
     for i in range(6):
         PersonFactory(organization=tenant_a.org, team=tenant_a.team, email=f"t{i}@alpha.example")
     round_ = open_now(make_survey(tenant_a))
-    team_invitations = Invitation.objects.filter(round=round_, team=tenant_a.team).order_by("id")
-    Invitation.objects.filter(pk__in=[i.pk for i in team_invitations[:5]]).update(used_at=timezone.now())
+    # Five of them answered; then the round closed and its results were computed.
+    Response.objects.bulk_create(
+        Response(organization=tenant_a.org, round=round_, team=tenant_a.team, layer="individual",
+                 submitted_on=timezone.now().date())
+        for _ in range(5)
+    )  # fmt: skip
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED, closed_at=timezone.now())
+    round_.refresh_from_db()
+    services.recompute_round(round_=round_)
     return round_
 
 
@@ -33,20 +42,28 @@ def test_surveys_are_listed_with_their_questions(api, tenant_a, round_a):
 
 
 def test_rounds_show_invited_and_answered(api, tenant_a, round_a):
-    body = api("member").get(f"/api/v1/rounds/?survey={round_a.survey_id}&status=open").json()
+    body = api("member").get(f"/api/v1/rounds/?survey={round_a.survey_id}&status=closed").json()
     assert body["count"] == 1
     row = body["results"][0]
     invited = Person.objects.filter(organization=tenant_a.org, active=True).count()
     assert (row["invited_count"], row["answered"], row["anonymity_threshold"]) == (invited, 5, 5)
 
 
-def test_participation_lists_only_teams_at_the_threshold(api, tenant_a, round_a):
+def test_participation_publishes_only_audited_counts(api, tenant_a, round_a):
     body = api("leader").get(f"/api/v1/rounds/{round_a.pk}/participation/").json()
-    assert body["answered"] == 5
-    assert body["threshold"] == 5
-    assert [t["team_name"] for t in body["teams"]] == ["Alpha Team"]
-    assert body["teams"][0]["answered"] == 5
-    assert body["hidden_teams"] >= 4  # the small teams: too few invited to show on their own
+    assert body["threshold"] == 5 and body["live"] is False
+    published = {
+        p.team_id: p.respondents
+        for p in Participation.objects.filter(round=round_a, suppressed=False, team__isnull=False).exclude(
+            scope_kind="leadership"
+        )
+    }
+    by_team = {t["team"]: t for t in body["teams"]}
+    for team_id, row in by_team.items():
+        assert row["answered"] == published.get(team_id)  # never a count the audit did not publish
+        assert (row["answered"] is None) == (row["hidden"] != "")
+    assert body["hidden_teams"] == sum(1 for t in body["teams"] if t["answered"] is None)
+    assert body["hidden_teams"] >= 1  # the small teams
 
 
 def test_members_may_not_read_participation(api, round_a):
