@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from insights.engine import RoundResult
-from insights.vocabulary import DEPTH, LAYER, ORGANIZATION, TEAM_SCOPE_KINDS, ScopeKey
+from insights.vocabulary import DEPTH, FEW, LAYER, ORGANIZATION, TEAM_SCOPE_KINDS, ScopeKey
 
 ENPS = "enps"
 
@@ -97,10 +97,27 @@ def scope_name(scope: ScopeKey, context: RoundContext) -> str:
     return context.team_names.get(scope.team, f"team {scope.team}")
 
 
+# Figures are floats computed from integer counts: 3,3,3,3,4 scores 55.00000000000001, so a
+# 75-point leadership score is 19.999999999999993 above it. Every rule compares with this
+# tolerance (far below any figure's displayed precision), so such a gap counts as 20.
+TOLERANCE = 1e-9
+
+
+def reaches(value: float, limit: float) -> bool:
+    """value ≥ limit, within TOLERANCE."""
+    return value >= limit - TOLERANCE * max(1.0, abs(limit))
+
+
+def below(value: float, limit: float) -> bool:
+    """value < limit, beyond TOLERANCE."""
+    return not reaches(value, limit)
+
+
 def severity(excess: float, limit: float) -> str:
-    """How far past its threshold a figure is: up to 1.5× low, up to 2× medium, beyond high."""
+    """How far past its threshold a figure is: up to 1.5× low, up to 2× medium, beyond high
+    (docs/scoring.md; exactly 2× is medium)."""
     ratio = excess / limit if limit else math.inf
-    return "high" if ratio >= 2 else "medium" if ratio >= 1.5 else "low"
+    return "high" if not reaches(2.0, ratio) else "medium" if not reaches(1.5, ratio) else "low"
 
 
 def _r(value: float, digits: int = 1) -> float:
@@ -121,7 +138,7 @@ def drops(result: RoundResult, context: RoundContext) -> Iterable[Detected]:
         for d, dim in enumerate(result.dimensions):
             limit = context.settings.drop_points * (2 if dim == ENPS else 1)
             change = result.delta[s, d]
-            if result.dim_hidden[s, d] or math.isnan(change) or change > -limit:
+            if result.dim_hidden[s, d] or math.isnan(change) or not reaches(-change, limit):
                 continue
             if result.dim_respondents[s, d] < 2 * context.threshold:
                 continue
@@ -153,7 +170,7 @@ def leadership_gaps(result: RoundResult, context: RoundContext) -> Iterable[Dete
             continue
         for d, dim in enumerate(result.dimensions):
             gap = result.gap[s, d]
-            if dim == ENPS or result.dim_hidden[s, d] or math.isnan(gap) or gap < limit:
+            if dim == ENPS or result.dim_hidden[s, d] or math.isnan(gap) or not reaches(gap, limit):
                 continue
             label = context.dimension_labels.get(dim, dim)
             yield Detected(
@@ -192,7 +209,7 @@ def low_participation(result: RoundResult, context: RoundContext) -> Iterable[De
         if result.hidden[s]:
             # Flag only a department hidden for want of answers (not one hidden to protect
             # another scope), large enough to have been shown; say no number.
-            too_few = result.respondents[s] < context.threshold
+            too_few = result.reason[s] == FEW
             if scope.kind == "department" and too_few and invited >= context.threshold:
                 yield Detected(
                     kind="low_participation",
@@ -204,7 +221,7 @@ def low_participation(result: RoundResult, context: RoundContext) -> Iterable[De
                 )
             continue
         rate = int(result.respondents[s]) / invited
-        if rate < limit:
+        if below(rate, limit):
             yield Detected(
                 kind="low_participation",
                 key=f"low_participation:{scope_slug(scope)}",
@@ -226,7 +243,7 @@ def priority_confusion(result: RoundResult, context: RoundContext) -> Iterable[D
         if scope.kind not in (ORGANIZATION, "department", LAYER):
             continue
         share = p.top_priority_share[s]
-        if p.hidden[s] or math.isnan(share) or share >= limit:
+        if p.hidden[s] or math.isnan(share) or not below(share, limit):
             continue
         top = context.priority_titles.get(p.top_priority, "leadership's top priority")
         yield Detected(
@@ -253,7 +270,7 @@ def weak_links(result: RoundResult, context: RoundContext) -> Iterable[Detected]
     index = result.index()
     for from_team, to_team in context.dependencies:
         i = cells.get((from_team, to_team))
-        if i is None or c.hidden[i] or c.mean[i] > limit:
+        if i is None or c.hidden[i] or not reaches(limit, c.mean[i]):
             continue
         scope = next(
             (key for kind in TEAM_SCOPE_KINDS if (key := ScopeKey(kind, from_team)) in index),
