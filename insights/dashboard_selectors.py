@@ -480,7 +480,6 @@ def open_signals(
 class Comment:
     text: str
     question: str
-    submitted_on: object  # a date: responses keep the day only
 
 
 def comments_released(round_: RoundInfo, scope: ScopeKey, viewer: Viewer) -> Turnout | None:
@@ -518,8 +517,8 @@ def comments(
     limit: int = 50,
 ) -> tuple[list[Comment], int]:
     """Free-text answers of a round's responses in a scope: responses of ``team_ids`` (None:
-    the whole organization) or of one ``layer``. Newest day first; within a day by text, never
-    by submission order (that order could be matched to who answered when).
+    the whole organization) or of one ``layer``. By text, with no date: neither the day nor the
+    order of submission is shown, since either could be matched to who answered when.
 
     The CALLER checks ``comments_released`` first: this reads text, not a stored aggregate.
     Only the text, the question and the day are returned, never the respondent's team or layer.
@@ -532,7 +531,5 @@ def comments(
     if search:
         qs = qs.filter(text__icontains=search)
     total = qs.count()
-    rows = qs.order_by("-response__submitted_on", "text").values_list(
-        "text", "question__text", "response__submitted_on"
-    )[offset : offset + limit]
+    rows = qs.order_by("text", "question__text").values_list("text", "question__text")[offset : offset + limit]
     return [Comment(*r) for r in rows], total

@@ -66,6 +66,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from insights.disclosure import MIN_ANONYMITY_THRESHOLD, Scope, check_threshold, protect_differencing
+
 Histogram = npt.NDArray[np.int64]
 ScopeId = Hashable
 K = TypeVar("K", bound=Hashable)
@@ -80,7 +82,6 @@ UNFAVORABLE_VALUES = (1, 2)
 PROMOTER_VALUES = (9, 10)
 DETRACTOR_VALUES = range(0, 7)
 
-MIN_ANONYMITY_THRESHOLD = 3  # product rule: the threshold is never below 3
 DEFAULT_ANONYMITY_THRESHOLD = 5
 DEFAULT_COMMENT_THRESHOLD = 10
 DEFAULT_DRIVER_MIN_RESPONDENTS = 30
@@ -480,7 +481,7 @@ def received_coordination(ratings: pd.DataFrame, *, threshold: int | None = None
     out["mean"] = out["mean"].astype(float)
     out["score"] = (out["mean"] - 1.0) / 4.0 * 100.0
     if threshold is not None:
-        _check_threshold(threshold)
+        check_threshold(threshold)
         out.loc[out["n"] < threshold, ["mean", "score"]] = np.nan
     return out
 
@@ -595,250 +596,6 @@ def driver_analysis(
         columns=list(outcomes),
         dtype=float,
     )
-
-
-# --------------------------------------------------------------------------
-# Anonymity
-# --------------------------------------------------------------------------
-
-
-def _check_threshold(threshold: int) -> None:
-    if threshold < MIN_ANONYMITY_THRESHOLD:
-        raise ValueError(f"anonymity threshold must be at least {MIN_ANONYMITY_THRESHOLD}")
-
-
-def suppressed(n: int, threshold: int) -> bool:
-    """True when an aggregate over ``n`` respondents must not be shown."""
-    _check_threshold(threshold)
-    return n < threshold
-
-
-def comment_threshold_ok(respondents: int, comment_threshold: int, *, score_threshold: int) -> bool:
-    """May free-text comments of a scope be shown?
-
-    Comments are raw words, so they need more respondents than scores; the
-    comment threshold never counts as lower than the score threshold, even
-    if misconfigured, hence ``score_threshold`` is required.
-    """
-    _check_threshold(score_threshold)
-    return respondents >= max(comment_threshold, score_threshold)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One scope in a hierarchy of partitions, for differencing protection.
-
-    ``child_groups`` lists groups of child scope ids; the scopes of one group
-    are disjoint subsets of this scope (they partition *part* of it: what
-    they leave out, such as a department's direct members, is the residual).
-    A scope may have several groups: the organization is split both by
-    departments and by layers. Ids only need to be hashable and unique.
-
-    ``keep`` (default 0) ranks how much a scope matters: when a subtraction
-    must be broken, a scope with a lower ``keep`` is suppressed first (the
-    organization and the leadership team are worth more than one team).
-    """
-
-    id: ScopeId
-    respondents: int
-    child_groups: tuple[tuple[ScopeId, ...], ...] = ()
-    keep: int = 0
-
-    def __post_init__(self) -> None:
-        groups = self.child_groups
-        if type(groups) is not tuple or any(type(g) is not tuple for g in groups):  # engines pass tuples: fast path
-            object.__setattr__(self, "child_groups", tuple(tuple(g) for g in groups))
-
-
-Covers = dict[int, tuple[int, ...]]  # subtractable total -> indices of the shown scopes used
-
-
-def _combine(options: Iterable[Covers]) -> Covers:
-    """All totals reachable by picking one cover per child (first wins per total)."""
-    acc: Covers = {0: ()}
-    for child_options in options:
-        if len(child_options) == 1 and len(acc) == 1:  # the common case: shown children
-            (add, more), (total, used) = next(iter(child_options.items())), next(iter(acc.items()))
-            acc = {total + add: used + more}
-            continue
-        nxt: Covers = {}
-        for total, used in acc.items():
-            for add, more in child_options.items():
-                nxt.setdefault(total + add, used + more)
-        acc = nxt
-    return acc
-
-
-class DifferencingPlan:
-    """:func:`protect_differencing` for one hierarchy and many count vectors.
-
-    The hierarchy (ids and child groups) is validated and ordered once; then
-    :meth:`protect` runs for each set of counts (scope respondents, a
-    dimension's respondents, the comment threshold, ...) with the same result
-    as :func:`protect_differencing` on the corresponding scopes.
-    """
-
-    def __init__(
-        self,
-        structure: Sequence[tuple[ScopeId, Sequence[Sequence[ScopeId]]]],
-        keep: Sequence[int] | None = None,
-    ):
-        self.ids: list[ScopeId] = [sid for sid, _ in structure]
-        n = len(self.ids)
-        self.keep: list[int] = list(keep) if keep is not None else [0] * n
-        index: dict[ScopeId, int] = {sid: i for i, sid in enumerate(self.ids)}
-        if len(index) != n:
-            seen: set[ScopeId] = set()
-            duplicate = next(sid for sid in self.ids if sid in seen or seen.add(sid))  # type: ignore[func-returns-value]
-            raise ValueError(f"duplicate scope id {duplicate!r}")
-        self.index = index
-        self.groups: list[tuple[tuple[int, ...], ...]] = []
-        self.children: list[Sequence[int]] = []
-        for sid, groups in structure:
-            converted = []
-            for group in groups:
-                try:
-                    g = tuple([index[c] for c in group])
-                except KeyError:
-                    raise ValueError(f"scope {sid!r} has unknown children {[c for c in group if c not in index]!r}")
-                if len(set(g)) != len(g):
-                    raise ValueError(f"scope {sid!r} lists a child twice in one group")
-                converted.append(g)
-            self.groups.append(tuple(converted))
-            # Each child once per parent, even if it is in two of its groups.
-            self.children.append(
-                converted[0] if len(converted) == 1 else list(dict.fromkeys(c for g in converted for c in g))
-            )
-        self.parents: list[list[int]] = [[] for _ in range(n)]
-        indegree = [0] * n
-        for parent, kids in enumerate(self.children):
-            for child in kids:
-                self.parents[child].append(parent)
-                indegree[child] += 1
-        top_down = [i for i in range(n) if indegree[i] == 0]
-        for i in top_down:  # Kahn's algorithm; the list grows while we walk it
-            for child in self.children[i]:
-                indegree[child] -= 1
-                if indegree[child] == 0:
-                    top_down.append(child)
-        if len(top_down) != n:
-            raise ValueError("scope hierarchy has a cycle")
-        self.bottom_up = top_down[::-1]
-        self.order = [0] * n
-        for position, i in enumerate(self.bottom_up):
-            self.order[i] = position
-
-    def _cover(self, i: int, counts: Sequence[int], covers: list[Covers], hidden: set[int]) -> Covers:
-        """What can be subtracted in place of scope i: itself when shown; when
-        hidden, its shown descendants (a hidden child does not stop the
-        subtraction: its own shown descendants can be subtracted in its place).
-
-        A hidden leaf covers nothing. A hidden scope with children is always
-        replaced by its shown descendants: not descending only adds the scope's
-        own cover (0 or >= threshold) to the residual, so it never reveals more.
-        """
-        if i not in hidden:
-            return {counts[i]: (i,)}
-        groups = self.groups[i]
-        options: Covers = {} if groups else {0: ()}
-        for group in groups:
-            for total, used in _combine(covers[c] for c in group).items():
-                options.setdefault(total, used)
-        return options
-
-    def _leak(self, i: int, counts: Sequence[int], covers: list[Covers], threshold: int) -> tuple[int, ...] | None:
-        """The first subtraction from shown scope i that leaves 1..threshold-1, if any."""
-        for group in self.groups[i]:
-            for total, used in _combine(covers[c] for c in group).items():
-                if 0 < counts[i] - total < threshold:
-                    return used
-        return None
-
-    def protect(self, counts: Sequence[int], threshold: int, *, hidden: Iterable[ScopeId] = ()) -> set[ScopeId]:
-        """Ids of every scope to suppress; see :func:`protect_differencing`."""
-        _check_threshold(threshold)
-        counts = [int(c) for c in counts]
-        if len(counts) != len(self.ids):
-            raise ValueError("one count per scope")
-        for i, groups in enumerate(self.groups):
-            if counts[i] < 0:
-                raise ValueError(f"scope {self.ids[i]!r} has a negative count")
-            for group in groups:
-                if sum(counts[c] for c in group) > counts[i]:
-                    raise ValueError(f"children of {self.ids[i]!r} outnumber it: a group must partition part of it")
-        given = set(hidden)
-        unknown = given - self.index.keys()
-        if unknown:
-            raise ValueError(f"hidden lists unknown scopes {sorted(map(repr, unknown))}")
-        suppressed_idx = {self.index[sid] for sid in given}
-        suppressed_idx.update(i for i, c in enumerate(counts) if c < threshold)
-
-        covers: list[Covers] = [{}] * len(counts)
-        for i in self.bottom_up:
-            covers[i] = self._cover(i, counts, covers, suppressed_idx)
-        leaks: dict[int, tuple[int, ...]] = {}  # shown parent (by input position) -> its first leak
-        for i, groups in enumerate(self.groups):
-            if groups and i not in suppressed_idx:
-                leak = self._leak(i, counts, covers, threshold)
-                if leak is not None:
-                    leaks[i] = leak
-
-        while leaks:
-            used = leaks[min(leaks)]
-            victim = min(used, key=lambda i: (self.keep[i], counts[i], i))
-            suppressed_idx.add(victim)
-            leaks.pop(victim, None)
-            # The victim's cover changes, and with it the cover of every
-            # suppressed ancestor reached through suppressed scopes only; the
-            # shown parents next to those must be checked again.
-            dirty, frontier, recheck = {victim}, [victim], set()
-            while frontier:
-                for parent in self.parents[frontier.pop()]:
-                    if parent in suppressed_idx:
-                        if parent not in dirty:
-                            dirty.add(parent)
-                            frontier.append(parent)
-                    else:
-                        recheck.add(parent)
-            for i in sorted(dirty, key=self.order.__getitem__):
-                covers[i] = self._cover(i, counts, covers, suppressed_idx)
-            for i in recheck:
-                leak = self._leak(i, counts, covers, threshold)
-                if leak is None:
-                    leaks.pop(i, None)
-                else:
-                    leaks[i] = leak
-        return {self.ids[i] for i in suppressed_idx}
-
-
-def protect_differencing(scopes: Sequence[Scope], threshold: int, *, hidden: Iterable[ScopeId] = ()) -> set[ScopeId]:
-    """Ids of every scope to suppress so no small group can be derived.
-
-    1. A scope with fewer than ``threshold`` respondents is suppressed, and
-       so is every scope in ``hidden`` (already suppressed for another
-       reason, e.g. by the score threshold when protecting comments).
-    2. For every shown scope and each of its child groups, subtract the
-       shown children (descending through suppressed children into their
-       shown descendants). If 0 < residual < threshold, the residual group's
-       aggregate could be derived by subtraction, so the smallest shown scope
-       used in that subtraction is suppressed too (among those with the
-       lowest ``keep``; ties: earliest in ``scopes``). Repeat until no such
-       residual remains: one suppression can open a residual elsewhere, so
-       we iterate to a fixed point.
-
-    Each round suppresses one more scope, so it ends after at most
-    len(scopes) rounds. Each round only re-examines what the new suppression
-    touched (the scope, its suppressed ancestors and the shown parents next
-    to them), so a round costs the depth of the hierarchy, not its size; the
-    result is the one of re-examining every scope in input order. For many
-    count vectors over one hierarchy, build a :class:`DifferencingPlan` once.
-    Not covered: differencing across rounds or live updates within a round,
-    across scopes not declared as parent and child (e.g. a team against a
-    layer), and homogeneity (a unanimous scope reveals each member's answer).
-    See docs/scoring.md.
-    """
-    plan = DifferencingPlan([(scope.id, scope.child_groups) for scope in scopes], [scope.keep for scope in scopes])
-    return plan.protect([scope.respondents for scope in scopes], threshold, hidden=hidden)
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from insights import scoring
+from insights import disclosure, scoring
 from insights.engine import cells as cells_
 from insights.engine.cells import Question
 from insights.engine.coordination import Coordination, coordination
@@ -122,7 +122,7 @@ class RoundResult:
 
 def compute_round(data: RoundInput) -> RoundResult:
     """Every scope's published figures for one round. See the module docstring."""
-    scoring._check_threshold(data.threshold)
+    disclosure.check_threshold(data.threshold)
     tree = data.tree if data.tree is not None else build_tree(data.teams)
     n_layers = len(data.layers) + 1
     responses = np.asarray(data.responses, dtype=np.int64).reshape(-1, 3)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from insights import scoring
+from insights import disclosure
 from insights.engine.tree import Tree
 from insights.vocabulary import LEADERSHIP
 
@@ -141,7 +141,9 @@ def coordination(
         for j, i in enumerate(cells.tolist()):
             parent_node = cell_node[int(parent_pos[i])] if has_parent_cell[i] else recv_node[int(c_rated[i])]
             children[parent_node].append(n_recv + j)
-        plan = scoring.DifferencingPlan([(node, (tuple(kids),) if kids else ()) for node, kids in enumerate(children)])
+        plan = disclosure.DifferencingPlan(
+            [(node, (tuple(kids),) if kids else ()) for node, kids in enumerate(children)]
+        )
         counts = np.r_[recv_n[recv_list], cell_n[cells]]
         for node in plan.protect(counts.tolist(), threshold):
             if node < n_recv:

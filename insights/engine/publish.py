@@ -4,7 +4,7 @@ For each *variable* — respondent counts, each dimension's answers, comments, p
 picks — the scopes are rows over the round's atoms (cell × batch, see ``cells.py``),
 weighted by that variable's respondents per atom. Two steps per variable:
 
-1. the hierarchy plan (``scoring.DifferencingPlan``) quickly hides what subtracting
+1. the hierarchy plan (``disclosure.DifferencingPlan``) quickly hides what subtracting
    along the declared parent/child groups would reveal;
 2. the exact audit (``insights.disclosure``) over every scope at once, plus every row
    already published in earlier releases of the round, proves that no linear

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from insights import scoring
+from insights import disclosure, scoring
 from insights.engine.tree import Tree
 from insights.vocabulary import DEPARTMENT, DEPTH, LAYER, LEADERSHIP, ORGANIZATION, TEAM, ScopeKey
 
@@ -70,7 +70,7 @@ class Scopes:
     cells: list[list[int]] = field(default_factory=list)  # per scope: the cells it sums (with respondents)
 
     def __post_init__(self) -> None:
-        self.plan = scoring.DifferencingPlan(list(enumerate(self.groups)), self.keep)
+        self.plan = disclosure.DifferencingPlan(list(enumerate(self.groups)), self.keep)
 
     def __len__(self) -> int:
         return len(self.keys)

@@ -23,7 +23,9 @@ def test_the_leadership_teams_own_dependencies_get_a_cell_and_can_be_weak(tenant
     assert (cell.suppressed, cell.respondents, cell.mean) == (False, 5, 2.0)
     received = CoordinationCell.objects.get(round=round_, rater_team=None, rated_team=tenant_a.other_team)
     assert received.respondents == 11  # the executives' ratings count in the received total too
-    assert Signal.objects.filter(round=round_, key=f"weak_link:{tenant_a.leadership.id}:{tenant_a.other_team.id}").exists()
+    assert Signal.objects.filter(
+        round=round_, key=f"weak_link:{tenant_a.leadership.id}:{tenant_a.other_team.id}"
+    ).exists()
 
 
 def test_a_declared_dependency_nobody_rated_shows_not_enough_responses(tenant_a, build_round, recompute):

@@ -13,11 +13,10 @@ import pandas as pd
 import pytest
 
 from insights import scoring
+from insights.disclosure import Scope, comment_threshold_ok, protect_differencing, suppressed
 from insights.scoring import (
-    Scope,
     alignment_gap,
     asymmetry,
-    comment_threshold_ok,
     coordination_matrix,
     delta,
     dimension_summary,
@@ -31,11 +30,9 @@ from insights.scoring import (
     participation,
     priority_alignment,
     priority_pick_counts,
-    protect_differencing,
     received_coordination,
     rollup_subtrees,
     score_from_mean,
-    suppressed,
     team_depths,
 )
 

@@ -11,14 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from insights.disclosure import DifferencingPlan, Scope, protect_differencing
 from insights.scoring import (
-    DifferencingPlan,
-    Scope,
     driver_analysis,
     enps_summary,
     likert_summary,
     pearson_from_sums,
-    protect_differencing,
     summaries,
 )
 

@@ -1,6 +1,7 @@
 """Comments: the free text of a scope whose comments the engine released (at least the
 round's comment threshold of respondents, not suppressed, not derivable by subtraction),
-newest day first, searchable. Nothing is shown for any other scope, not even a count."""
+in alphabetical order with no date (the day or order of
+submission could be matched to who answered when), searchable. Nothing is shown for any other scope, not even a count."""
 
 from __future__ import annotations
 
@@ -60,11 +61,9 @@ def build(d: Dashboard, params) -> Page:
         page.extra["previous_url"] = d.url("comments", q=search, page=number - 1)
     if number < pages:
         page.extra["next_url"] = d.url("comments", q=search, page=number + 1)
-    table = t.Table(name="comments", title="Comments", columns=["Day", "Question", "Comment"])
+    table = t.Table(name="comments", title="Comments", columns=["Question", "Comment"])
     page.extra["questions"] = sorted({c.question for c in found})
     for c in found:
-        table.add(
-            [t.Cell(f"{c.submitted_on:%-d %b %Y}", c.submitted_on.isoformat()), t.text(c.question), t.text(c.text)]
-        )
+        table.add([t.text(c.question), t.text(c.text)])
     page.tables.append(table)
     return page
