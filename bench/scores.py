@@ -588,6 +588,48 @@ def time_recompute(org, repeat: int, profile: bool) -> None:
     return min(full), min(single), len(reports), rows
 
 
+def audit_figures(org) -> dict:
+    """The disclosure-control audit on the newest round: its time inside one recompute, and how
+    many published cells it hides (scopes: participation rows; cells: snapshot rows) and why."""
+    from django.db.models import Count
+
+    from insights import disclosure, services
+    from insights.models import Participation, Snapshot
+    from peakos.tenancy import org_scope
+    from surveys.models import Round
+
+    spent = {"plan": 0.0, "exact": 0.0}
+    real = {"audit": disclosure.audit, "audit_sets": disclosure.audit_sets, "protect": disclosure.DifferencingPlan.protect}
+
+    def wrap(name, label):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return real[name](*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - t0
+
+        return wrapper
+
+    disclosure.audit, disclosure.audit_sets = wrap("audit", "exact"), wrap("audit_sets", "exact")
+    disclosure.DifferencingPlan.protect = wrap("protect", "plan")
+    try:
+        with org_scope(org):
+            newest = Round.objects.filter(organization=org).order_by("-number").select_related("organization").first()
+            t0 = time.perf_counter()
+            services.recompute_round(round_=newest)
+            total = time.perf_counter() - t0
+            out = {"total": total, **spent}
+            for model, label in ((Participation, "scopes"), (Snapshot, "cells")):
+                rows = model.objects.filter(round=newest).values("hidden_reason").annotate(n=Count("id"))
+                by = {r["hidden_reason"]: r["n"] for r in rows}
+                out[label] = (sum(by.values()), by.get("few", 0), by.get("protect", 0))
+            return out
+    finally:
+        disclosure.audit, disclosure.audit_sets = real["audit"], real["audit_sets"]
+        disclosure.DifferencingPlan.protect = real["protect"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rebuild", action="store_true", help="drop and reload the synthetic organization")
@@ -626,6 +668,14 @@ def main() -> None:
     print(f"(c) recompute of the newest round: {single:.3f} s")
     print(f"b / a = {full / floor:.2f}   (goal <= 1.5)")
     print(f"peak memory (ru_maxrss) of this worker process: {peak_mb():.0f} MB   (goal < 500 MB)")
+    a = audit_figures(org)
+    print(
+        f"disclosure audit in (c): hierarchy plan {a['plan']:.3f} s + exact audit {a['exact']:.3f} s "
+        f"of {a['total']:.3f} s ({100 * (a['plan'] + a['exact']) / a['total']:.0f} %)"
+    )
+    for label in ("scopes", "cells"):
+        n, few, protect = a[label]
+        print(f"  newest round {label}: {n:,} stored, {few:,} hidden (fewer than k), {protect:,} hidden to protect")
     spent = breakdown(org)
     total = spent.pop("total")
     print(f"where (b) goes (one more run, {total:.2f} s):")
