@@ -36,6 +36,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
             *SCOPE_FIELDS,
             "dimension",
             "suppressed",
+            "hidden_reason",
             "respondents",
             "score",
             "mean",
@@ -49,7 +50,11 @@ class SnapshotSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "suppressed": {"help_text": "Too few respondents in this scope: every figure is null."},
+            "suppressed": {"help_text": "Not published: every figure is null (see hidden_reason)."},
+            "hidden_reason": {
+                "help_text": "Why a suppressed row is hidden: 'few' (fewer respondents than the threshold) or "
+                "'protect' (hidden so that a smaller group cannot be worked out from the rows that are shown)."
+            },
             "score": {"help_text": "0–100 for Likert dimensions; −100..100 for eNPS."},
             "respondents": {"help_text": "Null when suppressed."},
         }
