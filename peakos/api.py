@@ -51,6 +51,8 @@ class OrganizationView(OrgAPIView):
                     "timezone": "Europe/Berlin",
                     "anonymity_threshold": 5,
                     "comment_threshold": 10,
+                    "default_language": "en",
+                    "languages": ["en", "de", "pt-BR", "ja"],
                     "role": "leader",
                 },
                 response_only=True,
@@ -140,6 +142,7 @@ PERSON_EXAMPLE = {
     "team_name": "Platform",
     "manager": 31,
     "layer": "lead",
+    "language": "de",
     "active": True,
     "attributes": {"location": "Berlin"},
     "created_at": "2026-01-05T09:00:00Z",
@@ -246,8 +249,9 @@ class PersonViewSet(
             "Up to 10,000 people in one call, matched by e-mail (any case), with the rules of the people "
             "CSV import: each row is the person's whole record. ``team`` is a team name (created when missing, "
             "under ``parent_team`` if given); ``manager_email`` may name someone elsewhere in the same request "
-            "(no manager loops); ``team``, ``manager_email`` and ``layer`` left out mean no team, no manager, "
-            "individual; ``attributes`` are merged (an empty value removes one). People in the request become "
+            "(no manager loops); ``team``, ``manager_email``, ``layer`` and ``language`` left out mean no team, "
+            "no manager, individual, the organization's default language (``language`` is a BCP 47 tag of a "
+            "language the organization offers: ``de``, ``pt-BR``; ``de-AT`` reads as ``de``); ``attributes`` are merged (an empty value removes one). People in the request become "
             "active; ``deactivate_missing: true`` deactivates active people absent from it. All or nothing: if "
             "any row is invalid the answer is 400 with one entry per bad row under ``errors.rows`` "
             "(``index`` from 0, ``email``, ``errors`` per field) and nothing changes."
@@ -335,7 +339,7 @@ class PersonViewSet(
         return super().get_serializer_class()
 
 
-PERSON_FIELDS = ("email", "name", "team", "manager", "layer", "active", "attributes")
+PERSON_FIELDS = ("email", "name", "team", "manager", "layer", "language", "active", "attributes")
 
 
 @contextmanager

@@ -1,20 +1,41 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from peakos.i18n import language_choices, shipped_languages
 from peakos.models import Organization, Role, User
 
 
 class OrganizationSettingsForm(forms.ModelForm):
+    default_language = forms.ChoiceField(
+        label="Default language",
+        help_text="Surveys, reminders and the survey page are in it for people without a language of their own.",
+    )
+    languages = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Languages people may answer in",
+        help_text=(
+            "A person's language (CSV import, API) must be one of these; the survey page offers a switch to "
+            "each. People whose language is turned off get the default language. Your own questions are "
+            "flagged in a survey when they lack one of these languages."
+        ),
+    )
+
     class Meta:
         model = Organization
-        fields = ["name", "timezone", "anonymity_threshold", "comment_threshold"]
+        fields = ["name", "timezone", "anonymity_threshold", "comment_threshold", "default_language", "languages"]
 
     def __init__(self, *args, can_edit_privacy: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["default_language"].choices = language_choices(shipped_languages())
+        self.fields["languages"].choices = language_choices(shipped_languages())
         if not can_edit_privacy:
             for name in ("anonymity_threshold", "comment_threshold"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text += " Only an owner can change this."
+
+    def clean_languages(self) -> list[str]:
+        picked = set(self.cleaned_data.get("languages") or [])
+        return [code for code in shipped_languages() if code in picked]  # settings order, no duplicates
 
 
 class ProfileForm(forms.ModelForm):

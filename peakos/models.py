@@ -25,6 +25,15 @@ from peakos.tenancy import OrgScopedManager
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz or tz == "UTC")
 
 MIN_ANONYMITY_THRESHOLD = 3
+# A language code of settings.LANGUAGES ("pt-br"), or blank where that means "the default".
+# No ``choices`` on these fields on purpose: shipping a language needs no migration; services
+# and forms check codes against settings.LANGUAGES (peakos/i18n.py).
+LANGUAGE_MAX_LENGTH = 12
+
+
+def all_languages() -> list[str]:
+    """Every shipped language: what a new organization offers (a callable default for migrations)."""
+    return [code for code, _ in settings.LANGUAGES]
 
 
 class UserManager(BaseUserManager):
@@ -54,6 +63,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     name = models.CharField(max_length=150, blank=True)
+    language = models.CharField(
+        max_length=LANGUAGE_MAX_LENGTH,
+        blank=True,
+        help_text="The language of the app for this user; blank: the browser's.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -88,6 +102,16 @@ class Organization(models.Model):
         validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],
         help_text="Comments are shown only for groups with at least this many respondents.",
     )
+    default_language = models.CharField(
+        max_length=LANGUAGE_MAX_LENGTH,
+        default="en",
+        help_text="Surveys and e-mails go out in it to people without a language of their own.",
+    )
+    languages = models.JSONField(
+        default=all_languages,
+        blank=True,
+        help_text="The languages people may have and switch the survey page to (codes of settings.LANGUAGES).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -113,6 +137,14 @@ class Organization(models.Model):
             and self.comment_threshold < self.anonymity_threshold
         ):
             raise ValidationError({"comment_threshold": "The comment threshold cannot be below the score threshold."})
+        shipped = all_languages()
+        unknown = [code for code in self.languages or [] if code not in shipped]
+        if unknown:
+            raise ValidationError({"languages": f"Unknown language(s): {', '.join(unknown)}."})
+        if self.default_language not in shipped:
+            raise ValidationError({"default_language": f"Unknown language: {self.default_language}."})
+        if self.default_language not in (self.languages or []):
+            raise ValidationError({"default_language": "The default language must be one of the enabled languages."})
 
 
 class Role(models.TextChoices):
@@ -202,6 +234,8 @@ class Person(models.Model):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     layer = models.CharField(max_length=16, choices=Layer.choices, default=Layer.INDIVIDUAL)
+    # Their surveys and e-mails are in it; blank: the organization's default language.
+    language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, blank=True)
     active = models.BooleanField(default=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"

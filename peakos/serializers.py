@@ -8,17 +8,44 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from peakos.i18n import bcp47, organization_languages
 from peakos.models import Layer, Organization, Person, Priority, Team, TeamDependency
 from peakos.services_people import MAX_UPSERT_ROWS
 
 
+class LanguageTagField(serializers.CharField):
+    """A language as a BCP 47 tag in its usual casing (``pt-BR``); read in any case (the service checks it)."""
+
+    def to_representation(self, value) -> str:
+        return bcp47(str(value or ""))
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="The role this token (or user) has in the organization.")
+    default_language = LanguageTagField(
+        read_only=True, help_text="BCP 47: surveys go out in it to people without a language of their own."
+    )
+    languages = serializers.SerializerMethodField(
+        help_text="BCP 47 tags of the languages people may have (the `language` of a person), default first."
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", "slug", "name", "timezone", "anonymity_threshold", "comment_threshold", "role"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "timezone",
+            "anonymity_threshold",
+            "comment_threshold",
+            "default_language",
+            "languages",
+            "role",
+        ]
         read_only_fields = fields
+
+    def get_languages(self, obj) -> list[str]:
+        return [bcp47(code) for code in organization_languages(obj)]
 
     def get_role(self, obj) -> str:
         return self.context["membership"].role
@@ -38,6 +65,13 @@ class PersonSerializer(serializers.ModelSerializer):
     manager = serializers.PrimaryKeyRelatedField(queryset=Person.objects, allow_null=True, required=False)
     team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
     attributes = serializers.DictField(required=False, help_text="Free attributes from the HRIS (location, ...).")
+    language = LanguageTagField(
+        required=False,
+        allow_blank=True,
+        max_length=35,
+        help_text="BCP 47 tag of the person's survey language (en, de, fr, es, pt-br, nl, it, ja; de-AT reads as "
+        "de); empty: the organization's default language. Must be one the organization offers.",
+    )
 
     class Meta:
         model = Person
@@ -49,6 +83,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "team_name",
             "manager",
             "layer",
+            "language",
             "active",
             "attributes",
             "created_at",
@@ -78,6 +113,13 @@ class PersonUpsertRowSerializer(serializers.Serializer):
     )
     layer = serializers.ChoiceField(
         choices=Layer.choices, required=False, allow_null=True, help_text="Left out or null: individual."
+    )
+    language = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="BCP 47 tag (de, pt-BR, ja; de-AT reads as de) of a language the organization offers. "
+        "Left out, null or empty: the organization's default language.",
     )
     attributes = serializers.DictField(
         child=serializers.CharField(allow_null=True, allow_blank=True),

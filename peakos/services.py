@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peakos import permissions
+from peakos.i18n import shipped_languages
 from peakos.models import AuditEvent, MemberInvitation, Membership, Organization, Role
 from peakos.tenancy import org_scope
 
@@ -89,6 +90,16 @@ def update_organization_settings(*, membership: Membership, actor, **fields) -> 
             data={"before": before, "after": changed},
         )
     return org
+
+
+def set_user_language(*, user, language: str) -> str:
+    """The language a user reads the app in (the account menu's chooser). Returns it."""
+    if language not in shipped_languages():
+        raise ValidationError({"language": "Choose one of the languages in the list."})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return language
 
 
 def _invite_url(raw_token: str) -> str:

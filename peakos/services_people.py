@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 
 from peakos.models import Organization, Person
 from peakos.orgadmin.importer import CsvImportError, import_people, preview_import
-from peakos.orgadmin.peoplecsv import REQUIRED_COLUMNS, RowError, escape_cell, normalize_header
+from peakos.orgadmin.peoplecsv import EXPORT_COLUMNS, RESERVED_COLUMNS, RowError, escape_cell, normalize_header
 
 MAX_UPSERT_ROWS = 10_000
-TEXT_FIELDS = ("email", "name", "team", "parent_team", "manager_email", "layer")
+TEXT_FIELDS = ("email", "name", "team", "parent_team", "manager_email", "layer", "language")
 ROW_FIELDS = frozenset({*TEXT_FIELDS, "attributes"})
 FIRST_ROW = 2  # CSV line of the first person (line 1 is the header)
 
@@ -61,7 +61,7 @@ def _check_types(raw) -> dict[str, list[str]]:
         else:
             for name, value in attributes.items():
                 key = normalize_header(name)
-                if not key or key in REQUIRED_COLUMNS:
+                if not key or key in RESERVED_COLUMNS:
                     errors.setdefault("attributes", []).append(f"“{name}” cannot be an attribute name.")
                 elif isinstance(value, dict | list) or "\n" in _cell(value) or "\r" in _cell(value):
                     errors.setdefault("attributes", []).append(f"“{name}”: give a one-line text value (or null).")
@@ -76,10 +76,12 @@ def rows_to_csv(rows: list[dict]) -> str:
             attribute_columns.setdefault(normalize_header(name), name)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*REQUIRED_COLUMNS, *attribute_columns.values()])
+    # Always with the language column: a row is the whole record, so a language left out is
+    # the organization's default, as a layer left out is "individual".
+    writer.writerow([*EXPORT_COLUMNS, *attribute_columns.values()])
     for raw in rows:
         attributes = {normalize_header(k): v for k, v in (raw.get("attributes") or {}).items()}
-        cells = [_cell(raw.get(column)) for column in REQUIRED_COLUMNS]
+        cells = [_cell(raw.get(column)) for column in EXPORT_COLUMNS]
         # An attribute a row does not name is left alone, not removed (empty cells remove): the
         # importer merges attributes, so send its current value.
         cells += [_cell(attributes.get(key, "")) for key in attribute_columns]
@@ -91,8 +93,9 @@ def bulk_upsert_people(*, organization: Organization, actor, rows, deactivate_mi
     """Create or update people by e-mail; all or nothing. Returns the counts and each row's result.
 
     A row is a person's whole record, as a line of the CSV import: ``email`` and ``name``;
-    ``team`` (by name, created when missing, under ``parent_team`` if given), ``manager_email``
-    and ``layer`` are cleared or reset to individual when left out; ``attributes`` are merged
+    ``team`` (by name, created when missing, under ``parent_team`` if given), ``manager_email``,
+    ``layer`` and ``language`` are cleared or reset (no team, no manager, individual, the
+    organization's default language) when left out; ``attributes`` are merged
     (an empty value removes one). People in the request are active again;
     ``deactivate_missing`` deactivates active people absent from it (a full HRIS export).
     """

@@ -44,6 +44,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/language/", views.account_language, name="account_language"),
+    path("jsi18n/<str:lang>/", views.javascript_catalog, name="javascript_catalog"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),

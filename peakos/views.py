@@ -4,15 +4,22 @@ Views under /o/<org_slug>/ run inside the tenant scope set by TenantMiddleware:
 ``request.organization`` and ``request.membership`` are always set there.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 
-from peakos import permissions, services
+from peakos import i18n, permissions, services
 from peakos.forms import AcceptInvitationForm, InviteForm, OrganizationSettingsForm, ProfileForm, RoleForm
 from peakos.models import MemberInvitation, Membership, Person, Priority, Team, TeamDependency, current_period
 from peakos.permissions import require
@@ -135,6 +142,43 @@ def profile(request):
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(request, "peakos/profile.html", {"form": form, "memberships": memberships_of(request.user)})
+
+
+@require_POST
+@login_required
+def account_language(request):
+    """The account menu's language chooser: stored on the user (every device) and in the
+    language cookie (so the login page keeps it after logging out)."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("home")
+    try:
+        language = services.set_user_language(user=request.user, language=request.POST.get("language", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(target)
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+# No personal data in a catalogue, and it changes only with a deploy: browsers may keep it an hour.
+@cache_control(public=True, max_age=3600)
+def javascript_catalog(request, lang: str):
+    """The messages of static/js/ (domain ``djangojs``) in ``lang``, for pages whose language
+    is not the browser's (a survey page is in the person's language). Loaded with a
+    ``<script src>``: nothing inline, so a strict Content-Security-Policy holds."""
+    if lang not in i18n.shipped_languages():
+        raise Http404
+    with translation.override(lang):
+        return JavaScriptCatalog.as_view(domain="djangojs", packages=["peakos"])(request)
 
 
 def accept_invitation(request, token):

@@ -17,6 +17,8 @@ organization's ``Question`` rows when used.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -64,8 +66,56 @@ KIND_RANGE: dict[str, tuple[int, int] | None] = {
 }
 
 
-class BankQuestion(models.Model):
-    """A built-in, validated question. Global (not tenant-owned); read-only for organizations."""
+@dataclass(frozen=True)
+class Wording:
+    """What a respondent reads for a question in one language."""
+
+    text: str
+    help_text: str
+    options: list[str]
+    language: str  # the language it is written in (a fallback when the wanted one is missing)
+
+
+class Translatable:
+    """Per-language wording of a question: ``text``/``help_text``/``options`` are written in
+    ``language``; ``translations`` holds the other languages as
+    ``{"de": {"text": …, "help_text": …, "options": […]}}`` (each key optional but ``text``).
+
+    The answers of every language are answers to the same question (one row, one key):
+    results never see languages.
+    """
+
+    def wording(self, language: str, fallback: str | None = None) -> Wording:
+        """The wording in ``language``; else in ``fallback`` (the organization's default);
+        else as written. Options and hint fall back the same way, item by item."""
+        for code in (language, fallback):
+            if not code:
+                continue
+            if code == self.language:
+                break
+            entry = (self.translations or {}).get(code)
+            if entry and entry.get("text"):
+                options = entry.get("options") or []
+                if len(options) != len(self.options or []):
+                    options = list(self.options or [])
+                return Wording(entry["text"], entry.get("help_text") or self.help_text_value, options, code)
+        return Wording(self.text, self.help_text_value, list(self.options or []), self.language)
+
+    def languages_written(self) -> set[str]:
+        """Languages this question has its own wording in."""
+        return {self.language} | {code for code, entry in (self.translations or {}).items() if entry.get("text")}
+
+    @property
+    def help_text_value(self) -> str:
+        return getattr(self, "help_text", "") or ""
+
+
+class BankQuestion(Translatable, models.Model):
+    """A built-in, validated question. Global (not tenant-owned); read-only for organizations.
+
+    Written in English; ``translations`` holds every other shipped language
+    (surveys/bank_translations.py, loaded by migration 0005).
+    """
 
     key = models.SlugField(max_length=60, unique=True)
     dimension = models.CharField(max_length=32, choices=Dimension.choices)
@@ -74,6 +124,8 @@ class BankQuestion(models.Model):
     required = models.BooleanField(default=True)
     options = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(max_length=12, default="en", help_text="The language of text.")
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "key"]
@@ -82,12 +134,13 @@ class BankQuestion(models.Model):
         return self.text
 
 
-class Question(models.Model):
+class Question(Translatable, models.Model):
     """A question of one organization: copied from the bank or written by the organization.
 
     ``key`` is stable across versions (trends compare by key). Editing the wording of a
     question that has answers deactivates it and creates ``version + 1`` with the same
-    key; rounds keep pointing at the version they asked.
+    key; rounds keep pointing at the version they asked. That holds for every language:
+    rewording one translation of an answered question makes a new version too.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questions")
@@ -101,6 +154,12 @@ class Question(models.Model):
     active = models.BooleanField(default=True, help_text="Only the current version of a key is active.")
     options = models.JSONField(default=list, blank=True, help_text="Choices of a single-choice question.")
     from_bank = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=12, default="en", help_text="The language text, hint and options are written in."
+    )
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="The other languages: {code: {text, help_text, options}}."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrgScopedManager()

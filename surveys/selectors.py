@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Q
 from peakos.models import Organization, Person, Priority, PriorityLevel, Team, TeamDependency, current_period
 from peakos.selectors import subtree_ids, team_tree
 from surveys.bank import BANK, SECONDS_PER_KIND, TEMPLATES
+from surveys.bank_translations import bank_translations
 from surveys.models import (
     Audience,
     BankQuestion,
@@ -35,7 +36,17 @@ def bank_questions() -> list[BankQuestion]:
     any a ``flush`` removed are filled in, unsaved, from surveys/bank.py."""
     rows = {b.key: b for b in BankQuestion.objects.all()}
     return [
-        rows.get(key) or BankQuestion(key=key, dimension=dim, kind=kind, text=text, required=required, position=i)
+        rows.get(key)
+        or BankQuestion(
+            key=key,
+            dimension=dim,
+            kind=kind,
+            text=text,
+            required=required,
+            position=i,
+            language="en",
+            translations=bank_translations(key),
+        )
         for i, (key, dim, kind, text, required) in enumerate(BANK)
     ] + [b for key, b in rows.items() if key not in {row[0] for row in BANK}]
 

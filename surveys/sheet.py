@@ -1,6 +1,12 @@
 """The answer sheet: what one respondent is asked, how the page names its fields, and
 how a submitted form is checked.
 
+Every text a respondent reads is in the active language (the view activates the
+person's): labels and messages through gettext, each question's wording through
+``Question.wording`` (its own text, or the organization's default language when a
+translation is missing). Field names and values never depend on the language, so a
+draft survives a switch of language and the answers of every language are alike.
+
 The same sheet renders the employee's page and the admin's preview (so the preview is
 exactly what employees see) and validates a submission before anything is stored.
 
@@ -14,6 +20,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from peakos.models import Priority, Team
 from surveys.models import COMMENT_MAX_LENGTH, Question, QuestionKind
@@ -21,8 +30,29 @@ from surveys.models import COMMENT_MAX_LENGTH, Question, QuestionKind
 FIELD_RE = re.compile(r"^q\d+(_[tr]\d+)?$")
 MAX_PRIORITY_PICKS = 3
 
-LIKERT_LABELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
-RATE_LABELS = ["Very poorly", "Poorly", "OK", "Well", "Very well"]
+LIKERT_LABELS = [
+    gettext_lazy("Strongly disagree"),
+    gettext_lazy("Disagree"),
+    gettext_lazy("Neutral"),
+    gettext_lazy("Agree"),
+    gettext_lazy("Strongly agree"),
+]
+RATE_LABELS = [
+    pgettext_lazy("how well a team works with yours", "Very poorly"),
+    pgettext_lazy("how well a team works with yours", "Poorly"),
+    pgettext_lazy("how well a team works with yours", "OK"),
+    pgettext_lazy("how well a team works with yours", "Well"),
+    pgettext_lazy("how well a team works with yours", "Very well"),
+]
+RANK_LABELS = [
+    pgettext_lazy("rank of a priority pick", "Most important"),
+    pgettext_lazy("rank of a priority pick", "Second"),
+    pgettext_lazy("rank of a priority pick", "Third"),
+]
+
+
+def _number(value: int) -> str:
+    return number_format(value, force_grouping=True)
 
 
 @dataclass
@@ -82,7 +112,7 @@ class AnswerSheet:
         known = self.field_names()
         unknown = [k for k in data if FIELD_RE.match(k) and k not in known]
         if unknown:
-            errors["__all__"] = ["The form had answers to questions that are not in this survey. Please try again."]
+            errors["__all__"] = [_("The form had answers to questions that are not in this survey. Please try again.")]
         answers: list[AnswerInput] = []
         for item in self.items:
             try:
@@ -92,7 +122,10 @@ class AnswerSheet:
         if errors:
             if "__all__" not in errors:
                 count = len(errors)
-                errors["__all__"] = [f"Please check {count} question{'s' if count > 1 else ''} below."]
+                errors["__all__"] = [
+                    ngettext("Please check %(count)s question below.", "Please check %(count)s questions below.", count)
+                    % {"count": count}
+                ]
             raise ValidationError(errors)
         return answers
 
@@ -101,9 +134,9 @@ def _int(raw: str, low: int, high: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise ValidationError("Choose one of the options.")
+        raise ValidationError(_("Choose one of the options."))
     if not low <= value <= high:
-        raise ValidationError(f"Choose a value from {low} to {high}.")
+        raise ValidationError(_("Choose a value from %(low)s to %(high)s.") % {"low": low, "high": high})
     return value
 
 
@@ -113,10 +146,13 @@ def _clean_item(item: SheetItem, data) -> list[AnswerInput]:
     if kind == QuestionKind.TEXT:
         text = (data.get(item.name) or "").replace("\r\n", "\n").strip()
         if len(text) > COMMENT_MAX_LENGTH:
-            raise ValidationError(f"Keep your comment under {COMMENT_MAX_LENGTH:,} characters (it has {len(text):,}).")
+            raise ValidationError(
+                _("Keep your comment under %(max)s characters (it has %(length)s).")
+                % {"max": _number(COMMENT_MAX_LENGTH), "length": _number(len(text))}
+            )
         if not text:
             if q.required:
-                raise ValidationError("This question needs an answer.")
+                raise ValidationError(_("This question needs an answer."))
             return []
         return [AnswerInput(question=q, text=text)]
 
@@ -124,7 +160,7 @@ def _clean_item(item: SheetItem, data) -> list[AnswerInput]:
         raw = (data.get(item.name) or "").strip()
         if not raw:
             if q.required:
-                raise ValidationError("This question needs an answer.")
+                raise ValidationError(_("This question needs an answer."))
             return []
         low, high = q.value_range
         return [AnswerInput(question=q, value=_int(raw, low, high))]
@@ -136,7 +172,7 @@ def _clean_item(item: SheetItem, data) -> list[AnswerInput]:
             if raw:
                 out.append(AnswerInput(question=q, value=_int(raw, 1, 5), rated_team_id=team.id))
         if q.required and len(out) < len(item.teams):
-            raise ValidationError("Rate every team in the list.")
+            raise ValidationError(_("Rate every team in the list."))
         return out
 
     if kind == QuestionKind.PRIORITY_PICK:
@@ -151,30 +187,42 @@ def _clean_item(item: SheetItem, data) -> list[AnswerInput]:
             except ValueError:
                 pid = None
             if pid not in valid:
-                raise ValidationError("Choose priorities from the list.")
+                raise ValidationError(_("Choose priorities from the list."))
             if pid in seen:
-                raise ValidationError("Pick each priority only once.")
+                raise ValidationError(_("Pick each priority only once."))
             seen.add(pid)
             out.append(AnswerInput(question=q, value=rank, priority_id=pid))
         if q.required and not out:
-            raise ValidationError("Pick at least the most important priority.")
+            raise ValidationError(_("Pick at least the most important priority."))
         ranks = [a.value for a in out]
         if ranks != list(range(1, len(ranks) + 1)):
-            raise ValidationError("Fill the ranks in order: first, then second, then third.")
+            raise ValidationError(_("Fill the ranks in order: first, then second, then third."))
         return out
-    raise ValidationError("This question cannot be answered here.")
+    raise ValidationError(_("This question cannot be answered here."))
 
 
-def bind(sheet: AnswerSheet, data=None, errors: dict | None = None) -> list[dict]:
-    """Template-ready items: choices with their current value and the item's errors."""
+def bind(
+    sheet: AnswerSheet,
+    data=None,
+    errors: dict | None = None,
+    *,
+    language: str = "en",
+    fallback: str | None = None,
+) -> list[dict]:
+    """Template-ready items: the wording in ``language`` (else ``fallback``), choices with
+    their current value, and the item's errors."""
     data = data or {}
     errors = errors or {}
     out = []
     for item in sheet.items:
         q = item.question
+        wording = q.wording(language, fallback)
         entry = {
             "item": item,
             "question": q,
+            "text": wording.text,
+            "help_text": wording.help_text,
+            "text_language": wording.language,
             "number": item.number,
             "name": item.name,
             "kind": q.kind,
@@ -186,7 +234,7 @@ def bind(sheet: AnswerSheet, data=None, errors: dict | None = None) -> list[dict
         elif q.kind == QuestionKind.SCALE10:
             entry["choices"] = _choices(item.name, data, [(str(i), str(i)) for i in range(11)])
         elif q.kind == QuestionKind.SINGLE_CHOICE:
-            entry["choices"] = _choices(item.name, data, [(str(i), o) for i, o in enumerate(q.options)])
+            entry["choices"] = _choices(item.name, data, [(str(i), o) for i, o in enumerate(wording.options)])
         elif q.kind == QuestionKind.TEXT:
             entry["value"] = data.get(item.name, "")
         elif q.kind == QuestionKind.RATE_TEAM:
@@ -204,7 +252,7 @@ def bind(sheet: AnswerSheet, data=None, errors: dict | None = None) -> list[dict
             entry["ranks"] = [
                 {
                     "rank": r,
-                    "label": ["Most important", "Second", "Third"][r - 1],
+                    "label": RANK_LABELS[r - 1],
                     "name": f"{item.name}_r{r}",
                     "value": str(data.get(f"{item.name}_r{r}", "")),
                 }

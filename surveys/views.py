@@ -2,7 +2,8 @@
 
 * ``answer``: the public answering page at ``/s/<token>/`` (no login). It resolves the
   invitation by the token's hash, unscoped (the token names the organization), then
-  works inside that organization's scope.
+  works inside that organization's scope, in the person's language (``?lang=`` switches
+  to another language the organization offers; the form carries it on).
 * Everything else lives under ``/o/<org_slug>/surveys/`` for those who manage the
   organization (``permissions.can_manage``).
 """
@@ -16,11 +17,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from peakos import permissions
+from peakos import i18n, permissions
 from peakos.permissions import require
 from peakos.tenancy import org_scope
 from peakos.views import add_errors
@@ -51,7 +53,31 @@ def _private(view):
 
 
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return render(request, f"surveys/public/{template}", context, status=status)
+    """Render an employee page in ``context["language"]`` (the page's, not the browser's)."""
+    language = context.get("language") or translation.get_language()
+    with translation.override(language):
+        response = render(request, f"surveys/public/{template}", context, status=status)
+    response["Content-Language"] = language
+    return response
+
+
+def _language_context(request, organization, wanted: str | None) -> dict:
+    """The page's language and the switch to the organization's other languages.
+
+    ``?lang=`` (the switch's links, carried on by the form as ``lang``) wins over
+    ``wanted`` (the person's own language); anything the organization does not offer
+    falls back to its default. The chosen language is never stored: it says nothing
+    about an answer, and the draft in the browser does not depend on it.
+    """
+    asked = request.GET.get("lang") or request.POST.get("lang")
+    offered = i18n.organization_languages(organization)
+    language = asked if asked in offered else i18n.language_for(organization, wanted)
+    return {
+        "language": language,
+        "language_name": i18n.language_name(language),
+        "other_languages": [(code, i18n.language_name(code)) for code in offered if code != language],
+        "fallback_language": offered[0],
+    }
 
 
 # No CSRF check, on purpose: the unguessable token in the URL is the only credential (no
@@ -65,15 +91,28 @@ def answer(request, token: str):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     if throttle.is_throttled(request):
-        return HttpResponse("Too many invalid survey links from this address. Try again later.", status=429)
+        return HttpResponse(
+            _("Too many invalid survey links from this address. Try again later."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
     invitation = submit.find_invitation(token)
     if invitation is None:
         throttle.record_bad_link(request)
-        return HttpResponseNotFound("Not found", content_type="text/plain")
+        return HttpResponseNotFound(
+            _("This survey link does not exist. Check that you copied the whole address from your e-mail."),
+            content_type="text/plain; charset=utf-8",
+        )
     org = invitation.organization
     round = invitation.round
-    base = {"organization": org, "round": round, "survey": round.survey}
-    with org_scope(org):
+    base = {
+        "organization": org,
+        "round": round,
+        "survey": round.survey,
+        **_language_context(request, org, invitation.person_language),
+    }
+    # Validation messages of a submit are written in the page's language.
+    with org_scope(org), translation.override(base["language"]):
         if invitation.used_at is not None:
             throttle.record_bad_link(request)
             return _page(request, "already_answered.html", base)
@@ -95,7 +134,7 @@ def answer(request, token: str):
                 return _page(request, "thanks.html", {**base, "draft_key": _draft_key(round)})
         context = {
             **base,
-            **_sheet_context(answer_sheet, request.POST if errors else None, errors),
+            **_sheet_context(answer_sheet, request.POST if errors else None, errors, base),
             "draft_key": _draft_key(round),
             "closes_at": round.closes_at,
             "anonymity_threshold": round.effective_anonymity_threshold,
@@ -110,9 +149,11 @@ def _draft_key(round: Round) -> str:
     return f"peakos-survey-{round.organization_id}-{round.id}"
 
 
-def _sheet_context(answer_sheet, data, errors) -> dict:
+def _sheet_context(answer_sheet, data, errors, languages: dict) -> dict:
     return {
-        "items": sheet.bind(answer_sheet, data, errors),
+        "items": sheet.bind(
+            answer_sheet, data, errors, language=languages["language"], fallback=languages["fallback_language"]
+        ),
         "form_errors": errors.get("__all__", []),
         "question_count": len(answer_sheet.items),
         "required_count": answer_sheet.required_count,
@@ -240,20 +281,23 @@ def survey_preview(request, org_slug, survey_id):
     survey = get_object_or_404(Survey, pk=survey_id)
     team_id = selectors.preview_team_id(survey, request.membership)
     answer_sheet = selectors.survey_sheet(survey, team_id=team_id)
+    org = request.organization
+    languages = _language_context(request, org, None)
     errors: dict = {}
     checked = False
     if request.method == "POST":
         try:
-            submit.check_answers(sheet=answer_sheet, data=request.POST)
+            with translation.override(languages["language"]):
+                submit.check_answers(sheet=answer_sheet, data=request.POST)
             checked = True
         except ValidationError as exc:
             errors = exc.message_dict
-    org = request.organization
     context = {
         "organization": org,
         "survey": survey,
         "round": None,
-        **_sheet_context(answer_sheet, request.POST if errors else None, errors),
+        **languages,
+        **_sheet_context(answer_sheet, request.POST if errors else None, errors, languages),
         "draft_key": f"peakos-survey-preview-{org.id}-{survey.id}",
         "closes_at": timezone.now() + timedelta(days=survey.open_days),
         "anonymity_threshold": org.anonymity_threshold,

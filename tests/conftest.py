@@ -4,6 +4,8 @@ Like healthchecks' BaseTestCase: every view test has a second tenant at hand to
 prove it never leaks into the first.
 """
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -12,6 +14,40 @@ from django_scopes import scopes_disabled
 from peakos.celery import app as celery_app
 from peakos.models import Layer, Role, TeamKind
 from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, TeamFactory, UserFactory
+
+
+def pytest_configure(config):
+    """Build stale message catalogues (what `make messages` does) when pytest runs without make.
+
+    Only the controlling process does it, before any xdist worker starts.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    for po in sorted(Path(__file__).resolve().parents[1].glob("locale/*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if shutil.which("msgfmt") is None:
+            raise pytest.UsageError(f"{mo} is missing or stale and msgfmt is not installed (apt-get install gettext)")
+        subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_per_worker():
+    """With a shared Redis cache (CACHE_URL) and pytest-xdist, each worker gets its own key
+    prefix, and ``clear_cache`` removes only that worker's keys: one worker's rate-limit or
+    throttle test is not reset (or pre-counted) by another's."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    settings.CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with contextlib.suppress(AttributeError):
+        del caches["default"]  # a connection made before: the next use connects with the prefix
+    yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -62,6 +62,8 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "password_reset_confirm": "token names the user",
     "password_reset_complete": "authentication",
     "profile": "the user's own account",
+    "account_language": "the user's own account (the language chooser)",
+    "javascript_catalog": "a language's messages for static/js/: the same for everyone, no data",
     "accept_invitation": "the token names the organization",
     "api:schema": "the OpenAPI schema: describes the API, holds no data",
     "api:docs": "Swagger UI for the schema, no data",

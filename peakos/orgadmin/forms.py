@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from peakos.i18n import language_choices, language_name, organization_languages
 from peakos.models import Layer, Person, Priority, PriorityLevel, Team, TeamKind, validate_period
 from peakos.orgadmin.peoplecsv import decode_upload
 from peakos.orgadmin.services import BULK_ACTIONS
@@ -109,6 +110,9 @@ class PersonForm(forms.Form):
     team = TeamChoiceField(queryset=Team.objects.none(), required=False, empty_label="— no team —")
     manager_email = PersonByEmailField(required=False, label="Manager (e-mail)")
     layer = forms.ChoiceField(choices=Layer.choices, initial=Layer.INDIVIDUAL)
+    language = forms.ChoiceField(
+        required=False, help_text="Their surveys and e-mails are in it; they can switch on the survey page."
+    )
     active = forms.BooleanField(required=False, initial=True, help_text="Inactive people get no surveys.")
     attributes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -126,6 +130,7 @@ class PersonForm(forms.Form):
                     "team": person.team_id,
                     "manager_email": person.manager.email if person.manager else "",
                     "layer": person.layer,
+                    "language": person.language,
                     "active": person.active,
                     "attributes": format_attributes(person.attributes),
                 },
@@ -133,6 +138,13 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = active_teams(organization, keep=person.team if person else None)
         self.fields["manager_email"].organization = organization
+        offered = organization_languages(organization)
+        if person is not None and person.language and person.language not in offered:
+            offered = [*offered, person.language]  # turned off since: keep it visible until changed
+        self.fields["language"].choices = [
+            ("", f"The organization's default ({language_name(offered[0])})"),
+            *language_choices(offered),
+        ]
         if person is None:
             del self.fields["active"]
 

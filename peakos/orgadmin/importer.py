@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from peakos.i18n import bcp47, organization_languages
 from peakos.models import Organization, PeopleImport, Person, Team, TeamKind
 from peakos.orgadmin.peoplecsv import BATCH, ParsedFile, PersonRow, Progress, RowError, no_progress, parse_csv
 from peakos.services import record_audit
@@ -68,6 +69,7 @@ class PersonUpdate:
     source: PersonRow
     attributes: dict
     changes: list[tuple[str, str, str]]  # (field, before, after), for people to read
+    language: str = ""  # as it will be: the file's, or the current one when the file has no language column
 
 
 @dataclass
@@ -253,10 +255,10 @@ def _cycles(parent_of: dict) -> list[list]:
 
 def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, deactivate_missing: bool) -> None:
     existing = {
-        email: (pid, name, team_id, manager_id, layer, active, attributes)
-        for pid, email, name, team_id, manager_id, layer, active, attributes in Person.objects.filter(
+        email: (pid, name, team_id, manager_id, layer, active, attributes, language)
+        for pid, email, name, team_id, manager_id, layer, active, attributes, language in Person.objects.filter(
             organization=organization
-        ).values_list("id", "email", "name", "team_id", "manager_id", "layer", "active", "attributes")
+        ).values_list("id", "email", "name", "team_id", "manager_id", "layer", "active", "attributes", "language")
     }
     email_of = {values[0]: email for email, values in existing.items()}
     in_file = {p.email: p for p in parsed.people}
@@ -276,6 +278,18 @@ def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, dea
                     f"unknown manager “{person.manager_email}”: not in this file and not in {organization.name}",
                 )
             )
+    offered = organization_languages(organization)
+    for person in parsed.people:
+        if person.language and person.language not in offered:
+            plan.errors.append(
+                RowError(
+                    person.row,
+                    "language",
+                    f"{organization.name} does not offer “{person.language_tag}”; its languages are "
+                    + ", ".join(bcp47(c) for c in offered)
+                    + " (an admin can turn on more in Organization settings)",
+                )
+            )
     for cycle in _cycles({e: (m if m in manager_of else None) for e, m in manager_of.items()}):
         rows = [e for e in cycle if e in in_file]
         if rows:
@@ -291,7 +305,7 @@ def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, dea
         if current is None:
             plan.people_to_create.append(person)
             continue
-        pid, name, team_id, manager_id, layer, active, attributes = current
+        pid, name, team_id, manager_id, layer, active, attributes, language = current
         changes: list[tuple[str, str, str]] = []
         if name != person.name:
             changes.append(("name", name, person.name))
@@ -304,6 +318,9 @@ def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, dea
             changes.append(("manager", email_of.get(manager_id) or "", person.manager_email))
         if layer != person.layer:
             changes.append(("layer", layer, person.layer))
+        new_language = language if person.language is None else person.language
+        if new_language != language:
+            changes.append(("language", bcp47(language), bcp47(new_language)))
         if not active:
             changes.append(("active", "no", "yes"))
         merged = {k: str(v) for k, v in (attributes or {}).items()}
@@ -317,7 +334,7 @@ def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, dea
             if before.get(column) != merged.get(column):
                 changes.append((column, before.get(column, ""), merged.get(column, "")))
         if changes:
-            plan.people_to_update.append(PersonUpdate(pid, person, merged, changes))
+            plan.people_to_update.append(PersonUpdate(pid, person, merged, changes, new_language))
         else:
             plan.unchanged += 1
     if deactivate_missing:
@@ -427,6 +444,7 @@ def _apply(organization: Organization, plan: Plan, progress: Progress) -> None:
                 team_id=team_id_of.get(p.team_key) if p.team_key else None,
                 manager_id=id_of[p.manager_email] if p.manager_email else None,
                 layer=p.layer,
+                language=p.language or "",
                 active=True,
                 attributes={k: v for k, v in p.attributes.items() if v},
             )
@@ -448,6 +466,7 @@ def _apply(organization: Organization, plan: Plan, progress: Progress) -> None:
             team_id_of.get(u.source.team_key) if u.source.team_key else None,
             id_of[u.source.manager_email] if u.source.manager_email else None,
             u.source.layer,
+            u.language,
             u.attributes,
         )
         for u in plan.people_to_update
@@ -484,7 +503,7 @@ def _manager_levels(people: list[PersonRow]) -> list[list[PersonRow]]:
     return [groups[k] for k in sorted(groups)]
 
 
-UPDATE_FIELDS = ["name", "team", "manager", "layer", "active", "attributes", "updated_at"]
+UPDATE_FIELDS = ["name", "team", "manager", "layer", "language", "active", "attributes", "updated_at"]
 
 
 def _update_people(organization: Organization, rows: list[tuple], now) -> None:
@@ -502,20 +521,21 @@ def _update_people(organization: Organization, rows: list[tuple], now) -> None:
                     team_id=team_id,
                     manager_id=manager_id,
                     layer=layer,
+                    language=language,
                     active=True,
                     attributes=attributes,
                     updated_at=now,
                 )
-                for pid, name, team_id, manager_id, layer, attributes in rows
+                for pid, name, team_id, manager_id, layer, language, attributes in rows
             ],
             UPDATE_FIELDS,
         )
         return
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     params = [
         v
-        for pid, name, team_id, manager_id, layer, attributes in rows
-        for v in (pid, name, team_id, manager_id, layer, json.dumps(attributes))
+        for pid, name, team_id, manager_id, layer, language, attributes in rows
+        for v in (pid, name, team_id, manager_id, layer, language, json.dumps(attributes))
     ]
     table = Person._meta.db_table
     with connection.cursor() as cursor:
@@ -523,8 +543,9 @@ def _update_people(organization: Organization, rows: list[tuple], now) -> None:
             f"""
             UPDATE {table} AS p SET
                 name = v.name, team_id = v.team_id::bigint, manager_id = v.manager_id::bigint,
-                layer = v.layer, active = TRUE, attributes = v.attributes::jsonb, updated_at = %s
-            FROM (VALUES {values}) AS v (id, name, team_id, manager_id, layer, attributes)
+                layer = v.layer, language = v.language, active = TRUE, attributes = v.attributes::jsonb,
+                updated_at = %s
+            FROM (VALUES {values}) AS v (id, name, team_id, manager_id, layer, language, attributes)
             WHERE p.id = v.id::bigint AND p.organization_id = %s
             """,  # noqa: S608 - only placeholders are interpolated
             [now, *params, organization.pk],

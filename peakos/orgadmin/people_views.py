@@ -98,6 +98,7 @@ def person_new(request, org_slug):
                 manager=data["manager_email"],
                 layer=data["layer"],
                 attributes=data["attributes"],
+                language=data["language"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -126,6 +127,7 @@ def person_detail(request, org_slug, person_id):
                 layer=data["layer"],
                 active=data["active"],
                 attributes=data["attributes"],
+                language=data["language"],
             )
         except ValidationError as exc:
             add_errors(form, exc)

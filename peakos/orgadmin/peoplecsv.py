@@ -2,7 +2,7 @@
 
 The file has a header row and one row per person::
 
-    email,name,team,parent_team,manager_email,layer[,any attribute columns…]
+    email,name,team,parent_team,manager_email,layer[,language][,any attribute columns…]
 
 * Headers are matched loosely: case, spaces and dashes do not matter
   ("Parent team", "parent-team" and "parent_team" are the same column).
@@ -16,6 +16,10 @@ The file has a header row and one row per person::
 * ``manager_email`` must be a person in the file or already in the organization;
   empty means no manager. ``layer`` is executive, director, manager, lead or
   individual (or its label, e.g. "Team lead"); empty means individual.
+* ``language`` (optional column) is a BCP 47 tag: ``de``, ``pt-BR``, ``ja``…; a region
+  Peak OS does not ship falls back to its language (``de-AT`` → ``de``). Empty means the
+  organization's default language; a file without the column leaves languages alone.
+  It must be one of the organization's enabled languages (checked in the importer).
 * A row with only ``team`` (and ``parent_team``) filled declares a team without
   people; the export writes such rows so the whole tree survives a round trip.
 * Row numbers are the file's line numbers: the header is row 1.
@@ -42,9 +46,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from peakos.i18n import bcp47, normalize_language, shipped_languages
 from peakos.models import Layer, Organization, Person, Team
 
 REQUIRED_COLUMNS = ("email", "name", "team", "parent_team", "manager_email", "layer")
+OPTIONAL_COLUMNS = ("language",)
+# Columns of their own: never attributes.
+RESERVED_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+EXPORT_COLUMNS = (*REQUIRED_COLUMNS, "language")
 COLUMN_ALIASES = {"e_mail": "email", "manager_e_mail": "manager_email"}
 LAYER_LOOKUP = {**{v.casefold(): v for v in Layer.values}, **{label.casefold(): v for v, label in Layer.choices}}
 MAX_NAME = 200
@@ -99,6 +108,10 @@ class PersonRow:
     manager_email: str
     layer: str
     attributes: dict[str, str]  # the file's attribute columns; "" removes the attribute
+    # A shipped language code, "" for the organization's default, None when the file has no
+    # language column (languages stay as they are). ``language_tag`` is the cell as written.
+    language: str | None = None
+    language_tag: str = ""
 
 
 @dataclass
@@ -158,8 +171,8 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
             parsed.errors.append(RowError(1, column, "missing column"))
     if parsed.errors:
         return parsed
-    col = {key: seen_columns[key] for key in REQUIRED_COLUMNS}
-    attribute_index = {header[i].strip(): i for i, k in enumerate(keys) if k not in REQUIRED_COLUMNS}
+    col = {key: seen_columns[key] for key in RESERVED_COLUMNS if key in seen_columns}
+    attribute_index = {header[i].strip(): i for i, k in enumerate(keys) if k not in RESERVED_COLUMNS}
     parsed.attribute_columns = list(attribute_index)
     width = len(header)
     first_row_of_email: dict[str, int] = {}
@@ -192,7 +205,8 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         if parent:
             _mention_team(parsed, row, parent, "")
 
-        if not email and not name and not manager and not layer:
+        language_cell = cell("language") if "language" in col else ""
+        if not email and not name and not manager and not layer and not language_cell:
             if not team:
                 parsed.errors.append(RowError(row, "email", "e-mail is required"))
             continue  # a team row: declares a team (and its parent) without people
@@ -219,8 +233,24 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
                 RowError(row, "layer", f"unknown layer “{layer}”; use one of {', '.join(Layer.values)}")
             )
             layer_value = Layer.INDIVIDUAL
+        language, tag = None, ""
+        if "language" in col:
+            tag = language_cell
+            language = normalize_language(tag) if tag else ""
+            if language is None:
+                parsed.errors.append(
+                    RowError(
+                        row,
+                        "language",
+                        f"unknown language “{tag}”; use a BCP 47 tag of "
+                        + ", ".join(bcp47(c) for c in shipped_languages())
+                        + " (empty: the organization's default)",
+                    )
+                )
         attributes = {column: unescape_cell(record[i]) for column, i in attribute_index.items()}
-        parsed.people.append(PersonRow(row, email, name, team.casefold(), manager, str(layer_value), attributes))
+        parsed.people.append(
+            PersonRow(row, email, name, team.casefold(), manager, str(layer_value), attributes, language, tag)
+        )
     if parsed.rows >= 1000:
         progress(f"read {parsed.rows} rows")
     return parsed
@@ -273,15 +303,15 @@ def export_people_csv(organization: Organization, stream) -> int:
     email_of = dict(Person.objects.filter(organization=organization).values_list("id", "email"))
     people = list(
         Person.objects.filter(organization=organization, active=True).values_list(
-            "email", "name", "team_id", "manager_id", "layer", "attributes"
+            "email", "name", "team_id", "manager_id", "layer", "language", "attributes"
         )
     )
-    reserved = set(REQUIRED_COLUMNS)
+    reserved = set(RESERVED_COLUMNS)
     columns = sorted(
         {str(k) for *_, attributes in people for k in (attributes or {}) if normalize_header(str(k)) not in reserved}
     )
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*REQUIRED_COLUMNS, *columns])
+    writer.writerow([*EXPORT_COLUMNS, *columns])
 
     def team_cells(team_id):
         if team_id is None:
@@ -292,11 +322,11 @@ def export_people_csv(organization: Organization, stream) -> int:
     staffed = {team_id for _, _, team_id, *_ in people}
     for tid, (_name, _, archived) in sorted(teams.items(), key=lambda t: t[1][0].casefold()):
         if tid not in staffed and not archived:
-            writer.writerow([escape_cell(c) for c in ["", "", *team_cells(tid), "", "", *[""] * len(columns)]])
+            writer.writerow([escape_cell(c) for c in ["", "", *team_cells(tid), "", "", "", *[""] * len(columns)]])
     people.sort(key=lambda p: (teams[p[2]][0].casefold() if p[2] else "", p[1].casefold(), p[0]))
-    for email, name, team_id, manager_id, layer, attributes in people:
+    for email, name, team_id, manager_id, layer, language, attributes in people:
         attributes = attributes or {}
-        values = [email, name, *team_cells(team_id), email_of.get(manager_id, ""), layer]
+        values = [email, name, *team_cells(team_id), email_of.get(manager_id, ""), layer, bcp47(language)]
         values += [str(attributes.get(c, "")) for c in columns]
         writer.writerow([escape_cell(v) for v in values])
     return len(people)

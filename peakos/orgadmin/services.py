@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from peakos.i18n import bcp47, normalize_language, organization_languages
 from peakos.models import (
     Layer,
     Organization,
@@ -24,7 +25,7 @@ from peakos.models import (
     TeamDependency,
     TeamKind,
 )
-from peakos.orgadmin.peoplecsv import REQUIRED_COLUMNS, normalize_header
+from peakos.orgadmin.peoplecsv import RESERVED_COLUMNS, normalize_header
 from peakos.selectors import subtree_ids, team_tree
 from peakos.services import record_audit
 
@@ -203,14 +204,32 @@ def _management_chain(organization: Organization, person_id: int) -> set[int]:
 
 
 def _check_attributes(attributes: dict) -> dict:
-    reserved = set(REQUIRED_COLUMNS)
+    reserved = set(RESERVED_COLUMNS)
     bad = [k for k in attributes if normalize_header(k) in reserved]
     if bad:
         raise ValidationError({"attributes": f"“{bad[0]}” is a column of its own, not an attribute."})
     return attributes
 
 
-PERSON_FIELDS = ("email", "name", "team", "manager", "layer", "active", "attributes")
+def _check_language(organization: Organization, language: str) -> str:
+    """A person's language: blank (the organization's default) or one it offers; BCP 47
+    tags are read as the CSV import reads them (``pt-BR``, ``de-AT`` → ``de``)."""
+    if not (language or "").strip():
+        return ""
+    offered = organization_languages(organization)
+    code = normalize_language(language, among=offered)
+    if code is None:
+        raise ValidationError(
+            {
+                "language": f"{organization.name} does not offer “{language}”; choose one of "
+                + ", ".join(bcp47(c) for c in offered)
+                + " or leave it empty for the default."
+            }
+        )
+    return code
+
+
+PERSON_FIELDS = ("email", "name", "team", "manager", "layer", "language", "active", "attributes")
 
 
 def _snapshot(person: Person) -> dict:
@@ -220,6 +239,7 @@ def _snapshot(person: Person) -> dict:
         "team": _name(person.team),
         "manager": _label(person.manager),
         "layer": person.layer,
+        "language": person.language,
         "active": "yes" if person.active else "no",
         "attributes": person.attributes,
     }
@@ -236,6 +256,7 @@ def create_person(
     manager: Person | None = None,
     layer: str = Layer.INDIVIDUAL,
     attributes: dict | None = None,
+    language: str = "",
 ) -> Person:
     email = _check_person(organization, person=None, email=email, team=team, manager=manager)
     person = Person(
@@ -245,6 +266,7 @@ def create_person(
         team=team,
         manager=manager,
         layer=layer,
+        language=_check_language(organization, language),
         attributes=_check_attributes(attributes or {}),
     )
     person.full_clean(validate_constraints=False)
@@ -266,13 +288,16 @@ def update_person(
     layer: str,
     active: bool,
     attributes: dict,
+    language: str | None = None,
 ) -> Person:
-    """Edit a person; the audit event lists each changed field."""
+    """Edit a person; the audit event lists each changed field. ``language=None`` keeps theirs."""
     person = Person.objects.select_related("team", "manager").select_for_update(of=("self",)).get(pk=person.pk)
     email = _check_person(organization, person=person, email=email, team=team, manager=manager)
     before = _snapshot(person)
     person.email, person.name, person.team, person.manager = email, (name or "").strip(), team, manager
     person.layer, person.active, person.attributes = layer, active, _check_attributes(attributes)
+    if language is not None:
+        person.language = _check_language(organization, language)
     person.full_clean(validate_constraints=False)
     person.save()
     after = _snapshot(person)

@@ -4,9 +4,30 @@
  *   (keyed by the round, never by the link's token); the thank-you page deletes it;
  * - shows progress ("3 of 8 answered") and a character counter for comments;
  * - moves focus to the error summary when the server sent the form back.
+ *
+ * Its messages are in the page's language: gettext/ngettext/interpolate come from Django's
+ * JavaScript catalogue (/jsi18n/<lang>/, loaded before this file); without it (blocked,
+ * failed) the English text shows. Numbers are formatted for the page's language (<html lang>).
+ * The language switch keeps the draft: the draft is keyed by the round, not the language,
+ * and is saved on pagehide, which a click on the switch triggers.
  */
 (function () {
   "use strict";
+
+  var gettext = window.gettext || function (msgid) { return msgid; };
+  var ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\(\w+\)s/g, function (match) { return String(obj[match.slice(2, -2)]); });
+  };
+  var lang = document.documentElement.lang || undefined;
+
+  function number(n) {
+    try {
+      return n.toLocaleString(lang);
+    } catch (e) {
+      return String(n); // an unknown language tag
+    }
+  }
 
   function storage() {
     try {
@@ -124,9 +145,20 @@
     }
     if (text) {
       var total = questions.length;
-      text.textContent =
-        answered + " of " + total + " answered" +
-        (missing ? " · " + missing + " required to go" : answered === total ? " · ready to send" : " · ready to send (the rest is optional)");
+      var answeredText = interpolate(
+        ngettext("%(answered)s of %(total)s answered", "%(answered)s of %(total)s answered", answered),
+        { answered: number(answered), total: number(total) },
+        true
+      );
+      var rest;
+      if (missing) {
+        rest = interpolate(ngettext("%(count)s required to go", "%(count)s required to go", missing), { count: number(missing) }, true);
+      } else if (answered === total) {
+        rest = gettext("ready to send");
+      } else {
+        rest = gettext("ready to send (the rest is optional)");
+      }
+      text.textContent = answeredText + " · " + rest;
     }
   }
 
@@ -135,7 +167,9 @@
       var out = document.getElementById(area.getAttribute("data-counter"));
       if (out) {
         var left = 5000 - area.value.length;
-        out.textContent = left >= 0 ? left.toLocaleString() + " characters left." : (-left).toLocaleString() + " characters too many.";
+        out.textContent = left >= 0
+          ? interpolate(ngettext("%(count)s character left.", "%(count)s characters left.", left), { count: number(left) }, true)
+          : interpolate(ngettext("%(count)s character too many.", "%(count)s characters too many.", -left), { count: number(-left) }, true);
       }
     });
   }

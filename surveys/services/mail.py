@@ -14,6 +14,11 @@ retries, so a transient outage loses nothing.
 The raw token exists only in the e-mail: the claim stores its SHA-256. Reminders carry
 a fresh token (stored as an ``InvitationToken``) because the first one cannot be
 recovered; every link of an invitation stays valid until the round closes.
+
+Each message is written in its person's language (``Person.language``, else the
+organization's default; see ``peakos.i18n.language_for``): subject, body, dates and
+numbers. A worker handles people of many languages in one batch, so the language is
+switched per message and put back afterwards.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
+from peakos.i18n import format_datetime, language_for
 from peakos.services import new_token
 from surveys import selectors
 from surveys.models import Invitation, InvitationToken, RoundStatus
@@ -42,6 +49,16 @@ def survey_url(raw_token: str) -> str:
 
 
 def build_message(invitation: Invitation, raw_token: str, *, reminder: bool, minutes: int) -> EmailMultiAlternatives:
+    """The invitation (or reminder) e-mail of ``invitation``, in its person's language."""
+    org = invitation.organization
+    language = language_for(org, invitation.person.language)
+    with translation.override(language):
+        return _build_message(invitation, raw_token, reminder=reminder, minutes=minutes, language=language)
+
+
+def _build_message(
+    invitation: Invitation, raw_token: str, *, reminder: bool, minutes: int, language: str
+) -> EmailMultiAlternatives:
     round = invitation.round
     org = invitation.organization
     closes = round.closes_at.astimezone(zoneinfo.ZoneInfo(org.timezone))
@@ -50,22 +67,37 @@ def build_message(invitation: Invitation, raw_token: str, *, reminder: bool, min
         "survey": round.survey,
         "person": invitation.person,
         "minutes": minutes,
-        "closes_text": f"{closes:%A} {closes.day} {closes:%B %Y, %H:%M}",
+        "closes_text": format_datetime(closes),
         "timezone": org.timezone,
+        # The link opens the page in the same language (the person's, unless they switch there).
         "url": survey_url(raw_token),
         "reminder": reminder,
         "threshold": round.effective_anonymity_threshold,
+        "language": language,
     }
-    subject = (
-        f"Reminder: {org.name}'s {minutes}-minute pulse closes soon"
-        if reminder
-        else f"{org.name}: a {minutes}-minute pulse survey"
-    )
+    values = {"organization": org.name, "minutes": minutes}
+    if reminder:
+        subject = ngettext(
+            "Reminder: %(organization)s's %(minutes)s-minute pulse closes soon",
+            "Reminder: %(organization)s's %(minutes)s-minute pulse closes soon",
+            minutes,
+        )
+    else:
+        subject = ngettext(
+            "%(organization)s: a %(minutes)s-minute pulse survey",
+            "%(organization)s: a %(minutes)s-minute pulse survey",
+            minutes,
+        )
+    subject %= values
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("surveys/email/invitation.txt", context),
         to=[invitation.person.email],
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+            "Content-Language": language,
+        },
     )
     message.attach_alternative(render_to_string("surveys/email/invitation.html", context), "text/html")
     return message

@@ -1,4 +1,14 @@
-"""Questions: the built-in bank copied into an organization, custom questions, versions."""
+"""Questions: the built-in bank copied into an organization, custom questions, versions,
+and their wording in other languages.
+
+A question is one row whatever the language it is read in: ``text`` (with ``help_text``
+and ``options``) in ``language``, the other languages in ``translations`` (see
+``surveys.models.Translatable``). Answers point at the row, so results never depend on
+the language. Versioning treats every language alike: if an answered question's wording
+changes in any language it already had (or a translation is removed), the old version is
+retired and a new one asked from then on. Adding a language the question did not have
+is saved in place: nobody answered that wording yet (they read the fallback).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from peakos.i18n import shipped_languages
 from peakos.models import Organization
 from peakos.services import record_audit
 from surveys.bank import BANK, BANK_KEYS
+from surveys.bank_translations import bank_translations
 from surveys.models import Answer, BankQuestion, Dimension, Question, QuestionKind, SurveyQuestion
 
 # Dimensions with a fixed kind; the other (likert) dimensions accept likert5 or single_choice.
@@ -27,7 +39,16 @@ def ensure_bank() -> None:
     have = set(BankQuestion.objects.values_list("key", flat=True))
     BankQuestion.objects.bulk_create(
         [
-            BankQuestion(key=key, dimension=dim, kind=kind, text=text, required=required, position=i)
+            BankQuestion(
+                key=key,
+                dimension=dim,
+                kind=kind,
+                text=text,
+                required=required,
+                position=i,
+                language="en",
+                translations=bank_translations(key),
+            )
             for i, (key, dim, kind, text, required) in enumerate(BANK)
             if key not in have
         ],
@@ -70,12 +91,54 @@ def ensure_questions(*, organization: Organization, keys: list[str]) -> list[Que
                 required=b.required,
                 options=b.options,
                 from_bank=True,
+                language=b.language,
+                translations=b.translations,
             )
     return [existing[k] for k in keys]
 
 
-def _validate_question(*, dimension: str, kind: str, text: str, options: list[str]) -> None:
-    errors = {}
+def clean_translations(
+    translations: dict | None, *, language: str, kind: str, options: list[str]
+) -> tuple[dict[str, dict], dict[str, str]]:
+    """Translations as stored (trimmed; languages without a wording left out) and the
+    errors found, keyed ``text_<code>`` / ``options_<code>`` like the question form's fields."""
+    shipped = shipped_languages()
+    cleaned: dict[str, dict] = {}
+    errors: dict[str, str] = {}
+    for code, entry in (translations or {}).items():
+        if code == language:
+            continue  # the question's own language is its text
+        if code not in shipped:
+            errors[f"text_{code}"] = f"Unknown language: {code}."
+            continue
+        text = (entry.get("text") or "").strip()
+        help_text = (entry.get("help_text") or "").strip()
+        opts = [o.strip() for o in entry.get("options") or [] if o and o.strip()]
+        if not text:
+            if opts or help_text:
+                errors[f"text_{code}"] = "Write the question in this language too, or leave its hint and options empty."
+            continue
+        if len(text) > 500:
+            errors[f"text_{code}"] = "Keep the question under 500 characters."
+        if len(help_text) > 300:
+            errors[f"help_text_{code}"] = "Keep the hint under 300 characters."
+        item: dict = {"text": text}
+        if help_text:
+            item["help_text"] = help_text
+        if kind == QuestionKind.SINGLE_CHOICE:
+            if len(opts) != len(options):
+                errors[f"options_{code}"] = (
+                    f"Give the same {len(options)} options as the original, in the same order, one a line."
+                )
+            item["options"] = opts
+        cleaned[code] = item
+    return cleaned, errors
+
+
+def _validate_question(
+    *, dimension: str, kind: str, text: str, options: list[str], translation_errors: dict | None = None
+) -> None:
+    errors = dict(translation_errors or {})
     if dimension not in Dimension.values:
         errors["dimension"] = "Choose a dimension."
     if kind not in QuestionKind.values:
@@ -119,11 +182,22 @@ def create_question(
     required: bool = True,
     help_text: str = "",
     options: list[str] | None = None,
+    language: str | None = None,
+    translations: dict | None = None,
 ) -> Question:
-    """An organization's own question (its key starts with ``org-``)."""
+    """An organization's own question (its key starts with ``org-``), written in ``language``
+    (default: the organization's default language), with optional ``translations``."""
     options = [o.strip() for o in (options or []) if o.strip()]
     text = (text or "").strip()
-    _validate_question(dimension=dimension, kind=kind, text=text, options=options)
+    language = language or organization.default_language
+    if language not in shipped_languages():
+        raise ValidationError({"text": f"Unknown language: {language}."})
+    if kind != QuestionKind.SINGLE_CHOICE:
+        options = []
+    translations, translation_errors = clean_translations(translations, language=language, kind=kind, options=options)
+    _validate_question(
+        dimension=dimension, kind=kind, text=text, options=options, translation_errors=translation_errors
+    )
     question = Question.objects.create(
         organization=organization,
         key=_unique_key(organization, text),
@@ -133,10 +207,26 @@ def create_question(
         text=text,
         help_text=help_text.strip(),
         required=required,
-        options=options if kind == QuestionKind.SINGLE_CHOICE else [],
+        options=options,
+        language=language,
+        translations=translations,
     )
     record_audit(organization=organization, actor=actor, action="question.create", obj=question, summary=text)
     return question
+
+
+def _rewords_answered_wording(question: Question, *, text: str, options: list[str], translations: dict) -> bool:
+    """Would earlier answers' wording change? The original text or options, or any language
+    the question already had (changed or removed); a language added is not a rewording."""
+    if text != question.text or options != list(question.options or []):
+        return True
+    for code, before in (question.translations or {}).items():
+        after = translations.get(code)
+        if after is None or after.get("text") != before.get("text"):
+            return True
+        if list(after.get("options") or []) != list(before.get("options") or []):
+            return True
+    return False
 
 
 @transaction.atomic
@@ -148,10 +238,12 @@ def edit_question(
     required: bool,
     help_text: str = "",
     options: list[str] | None = None,
+    translations: dict | None = None,
 ) -> Question:
     """Change a question. If it already has answers and its wording (or options) changes,
-    the old version is retired and a new version with the same key replaces it in every
-    survey, so earlier rounds keep the exact wording their answers refer to.
+    in its own language or in a translation it had, the old version is retired and a new
+    version with the same key replaces it in every survey, so earlier rounds keep the exact
+    wording their answers refer to. ``translations=None`` leaves them as they are.
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     if not question.active:
@@ -160,8 +252,19 @@ def edit_question(
     if question.kind != QuestionKind.SINGLE_CHOICE:
         options = []
     text = (text or "").strip()
-    _validate_question(dimension=question.dimension, kind=question.kind, text=text, options=options)
-    wording_changed = text != question.text or options != list(question.options or [])
+    if translations is None:
+        translations = question.translations or {}
+    translations, translation_errors = clean_translations(
+        translations, language=question.language, kind=question.kind, options=options
+    )
+    _validate_question(
+        dimension=question.dimension,
+        kind=question.kind,
+        text=text,
+        options=options,
+        translation_errors=translation_errors,
+    )
+    wording_changed = _rewords_answered_wording(question, text=text, options=options, translations=translations)
     if wording_changed and Answer.objects.filter(question=question).exists():
         question.active = False
         question.save(update_fields=["active"])
@@ -176,6 +279,8 @@ def edit_question(
             required=required,
             options=options,
             from_bank=question.from_bank,
+            language=question.language,
+            translations=translations,
         )
         # Future rounds ask the new wording; rounds already opened keep theirs (RoundQuestion).
         SurveyQuestion.objects.filter(question=question).update(question=new)
@@ -188,15 +293,19 @@ def edit_question(
             data={"before": question.text, "after": text},
         )
         return new
-    before = {"text": question.text, "required": question.required}
+    before = {"text": question.text, "required": question.required, "languages": sorted(question.languages_written())}
     question.text, question.required, question.help_text, question.options = text, required, help_text.strip(), options
-    question.save(update_fields=["text", "required", "help_text", "options"])
+    question.translations = translations
+    question.save(update_fields=["text", "required", "help_text", "options", "translations"])
     record_audit(
         organization=question.organization,
         actor=actor,
         action="question.edit",
         obj=question,
         summary=f"{question.key}: {text}",
-        data={"before": before, "after": {"text": text, "required": required}},
+        data={
+            "before": before,
+            "after": {"text": text, "required": required, "languages": sorted(question.languages_written())},
+        },
     )
     return question

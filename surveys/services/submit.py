@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from peakos.services import hash_token
@@ -46,7 +47,13 @@ def find_invitation(raw_token: str) -> Invitation | None:
     if not TOKEN_RE.match(raw_token or ""):
         return None
     digest = hash_token(raw_token)
-    base = Invitation.objects.with_scopes_disabled().select_related("organization", "round", "round__survey")
+    # The person's language rides along (``person_language``): the page is in it, at the
+    # cost of a join on the primary key, not another statement.
+    base = (
+        Invitation.objects.with_scopes_disabled()
+        .select_related("organization", "round", "round__survey")
+        .annotate(person_language=F("person__language"))
+    )
     # token_hash is unique: no ORDER BY (``first()``) needed, a LIMIT is enough.
     found = list(base.filter(token_hash=digest)[:1])
     if not found:

@@ -1,19 +1,19 @@
 """API fixtures: tokens for tenant A and B, and clients that send them."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from peakos.api_auth import create_api_token
 from peakos.models import Role
+from tests.cache import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     """Throttle counters live in the cache; each test starts with a full budget."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 def make_token(tenant, role=Role.LEADER, name=None) -> str:

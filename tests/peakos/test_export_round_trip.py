@@ -50,14 +50,14 @@ def test_the_export_has_the_import_columns_and_one_row_per_active_person(tenant_
     Person.objects.filter(pk=tenant_a.people[1].pk).update(active=False, attributes={"site": "Oslo"})
     Person.objects.filter(pk=tenant_a.people[2].pk).update(attributes={"site": "Rome"})
     lines = export(tenant_a.org).splitlines()
-    assert lines[0] == "email,name,team,parent_team,manager_email,layer,site"
+    assert lines[0] == "email,name,team,parent_team,manager_email,layer,language,site"
     emails = [line.split(",")[0] for line in lines[1:] if line.split(",")[0]]
     active = Person.objects.filter(organization=tenant_a.org, active=True).count()
     assert len(emails) == active and tenant_a.people[1].email not in emails
-    assert f"{tenant_a.people[2].email},Alpha Person 1,Alpha Department,Alpha Leadership,,individual,Rome" in lines
+    assert f"{tenant_a.people[2].email},Alpha Person 1,Alpha Department,Alpha Leadership,,individual,,Rome" in lines
 
 
 @pytest.mark.django_db
 def test_teams_without_people_get_a_row_so_the_tree_survives(tenant_a):
     Team.objects.create(organization=tenant_a.org, name="Lab", parent=tenant_a.other_team)
-    assert ",,Lab,Alpha Other Team,," in export(tenant_a.org).splitlines()
+    assert ",,Lab,Alpha Other Team,,," in export(tenant_a.org).splitlines()

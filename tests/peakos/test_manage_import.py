@@ -95,7 +95,7 @@ def test_the_export_downloads_the_import_format_and_is_audited(as_role, tenant_a
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "email,name,team,parent_team,manager_email,layer"
+    assert text.splitlines()[0] == "email,name,team,parent_team,manager_email,layer,language"
     assert "p3@alpha.example" in text
     assert AuditEvent.objects.filter(organization=tenant_a.org, action="people.export").exists()
 

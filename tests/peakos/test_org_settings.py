@@ -14,6 +14,8 @@ def form(org, **overrides):
         "timezone": org.timezone,
         "anonymity_threshold": org.anonymity_threshold,
         "comment_threshold": org.comment_threshold,
+        "default_language": org.default_language,
+        "languages": list(org.languages),
     }
     data.update(overrides)
     return data

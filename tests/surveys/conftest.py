@@ -3,6 +3,7 @@
 import pytest
 
 from surveys.models import Invitation
+from tests.cache import clear_cache
 from tests.surveys.factories import link_for, make_survey, open_now, with_priorities_and_dependencies
 
 
@@ -35,8 +36,7 @@ def link(invitation):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limit():
     """The bad-link counter lives in the cache: start each test with a clean slate."""
-    from django.core.cache import cache
 
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()

@@ -3,10 +3,10 @@
 from datetime import timedelta
 from unittest import mock
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from surveys.models import Answer, Invitation, Question, Response, Round, SubmissionReceipt
+from tests.cache import clear_cache
 from tests.surveys.factories import link_for, make_survey, open_now, valid_answers
 
 
@@ -89,14 +89,14 @@ def test_an_unknown_token_is_a_plain_404(client, open_round):
 
 
 def test_bad_links_are_rate_limited_per_client(client, link):
-    cache.clear()
+    clear_cache()
     for _ in range(20):
         assert client.get("/s/" + "y" * 32 + "/").status_code == 404
     assert client.get("/s/" + "z" * 32 + "/").status_code == 429
     assert client.get(link).status_code == 429  # this client is blocked for a while
     other = client.__class__(REMOTE_ADDR="10.0.0.9")
     assert other.get(link).status_code == 200
-    cache.clear()
+    clear_cache()
 
 
 def test_the_privacy_contract_is_on_the_page_with_the_thresholds(client, link, tenant_a):
