@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from peakos.i18n import language_name
 from peakos.selectors import team_tree
 from surveys.bank import TEMPLATES
 from surveys.models import CADENCE_MAX_OPEN_DAYS, Audience, Cadence, Dimension, QuestionKind
@@ -93,3 +94,60 @@ class QuestionEditForm(forms.Form):
 
     def clean_options(self) -> list[str]:
         return [line.strip() for line in (self.cleaned_data.get("options") or "").splitlines() if line.strip()]
+
+
+class QuestionTranslationsForm(forms.Form):
+    """A question's wording in the organization's other languages, one group of fields per
+    language: ``text_<code>``, ``help_text_<code>``, ``options_<code>`` (single choice).
+
+    A language left empty falls back to the organization's default language on the survey
+    page (and the survey's page flags it). Checked by ``questions.clean_translations``.
+    """
+
+    def __init__(self, *args, languages: list[str], with_options: bool, translations: dict | None = None, **kwargs):
+        initial = {}
+        for code, entry in (translations or {}).items():
+            initial[f"text_{code}"] = entry.get("text", "")
+            initial[f"help_text_{code}"] = entry.get("help_text", "")
+            initial[f"options_{code}"] = "\n".join(entry.get("options") or [])
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.languages = list(languages)
+        for code in self.languages:
+            name = language_name(code)
+            self.fields[f"text_{code}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=f"Wording ({name})",
+                widget=forms.Textarea(attrs={"rows": 2, "lang": code}),
+            )
+            self.fields[f"help_text_{code}"] = forms.CharField(
+                required=False, max_length=300, label=f"Hint ({name})", widget=forms.TextInput(attrs={"lang": code})
+            )
+            if with_options:
+                self.fields[f"options_{code}"] = forms.CharField(
+                    required=False,
+                    label=f"Options ({name})",
+                    widget=forms.Textarea(attrs={"rows": 4, "lang": code}),
+                    help_text="The same options as the original, in the same order, one a line.",
+                )
+
+    def groups(self) -> list[tuple[str, str, list, bool]]:
+        """(code, language name, bound fields, shown open) per language, for the template."""
+        out = []
+        for code in self.languages:
+            fields = [self[n] for n in self.fields if n.rsplit("_", 1)[-1] == code]
+            out.append((code, language_name(code), fields, any(f.value() or f.errors for f in fields)))
+        return out
+
+    def translations(self) -> dict[str, dict]:
+        data = self.cleaned_data
+        out = {}
+        for code in self.languages:
+            options = [line.strip() for line in (data.get(f"options_{code}") or "").splitlines() if line.strip()]
+            out[code] = {
+                "text": data.get(f"text_{code}", ""),
+                "help_text": data.get(f"help_text_{code}", ""),
+                "options": options,
+            }
+        return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 
+from peakos.i18n import organization_languages
 from peakos.models import Organization, Person, Priority, PriorityLevel, Team, TeamDependency, current_period
 from peakos.selectors import subtree_ids, team_tree
 from surveys.bank import BANK, SECONDS_PER_KIND, TEMPLATES
@@ -137,6 +138,18 @@ def survey_questions(survey: Survey) -> list[Question]:
         sq.question
         for sq in SurveyQuestion.objects.filter(survey=survey).select_related("question").order_by("position")
     ]
+
+
+def missing_languages(questions: list[Question], organization: Organization) -> dict[int, list[str]]:
+    """Question id -> the organization's languages it has no wording in (their readers get
+    the default language's, or the question's own). Only questions missing some."""
+    offered = organization_languages(organization)
+    out = {}
+    for q in questions:
+        missing = [code for code in offered if code not in q.languages_written()]
+        if missing:
+            out[q.id] = missing
+    return out
 
 
 def estimated_minutes(questions: list[Question]) -> int:

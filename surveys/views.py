@@ -15,10 +15,9 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -28,7 +27,7 @@ from peakos.tenancy import org_scope
 from peakos.views import add_errors
 from surveys import selectors, sheet, throttle
 from surveys.bank import TEMPLATES
-from surveys.forms import QuestionEditForm, QuestionForm, SurveyForm
+from surveys.forms import QuestionEditForm, QuestionForm, QuestionTranslationsForm, SurveyForm
 from surveys.models import Audience, Question, QuestionKind, Round, RoundStatus, Survey, SurveyTeam
 from surveys.services import questions as question_services
 from surveys.services import schedule, setup, submit
@@ -52,11 +51,11 @@ def _private(view):
     return wrapper
 
 
-def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+def _page(request, template: str, context: dict, status: int = 200, content_type: str | None = None) -> HttpResponse:
     """Render an employee page in ``context["language"]`` (the page's, not the browser's)."""
     language = context.get("language") or translation.get_language()
     with translation.override(language):
-        response = render(request, f"surveys/public/{template}", context, status=status)
+        response = render(request, f"surveys/public/{template}", context, status=status, content_type=content_type)
     response["Content-Language"] = language
     return response
 
@@ -90,19 +89,13 @@ def answer(request, token: str):
     """Show the survey (GET/HEAD never use the link up) and take the one submission (POST)."""
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    # No invitation yet, so no person: these two answer in the browser's language.
     if throttle.is_throttled(request):
-        return HttpResponse(
-            _("Too many invalid survey links from this address. Try again later."),
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _page(request, "too_many.txt", {}, status=429, content_type="text/plain; charset=utf-8")
     invitation = submit.find_invitation(token)
     if invitation is None:
         throttle.record_bad_link(request)
-        return HttpResponseNotFound(
-            _("This survey link does not exist. Check that you copied the whole address from your e-mail."),
-            content_type="text/plain; charset=utf-8",
-        )
+        return _page(request, "not_found.txt", {}, status=404, content_type="text/plain; charset=utf-8")
     org = invitation.organization
     round = invitation.round
     base = {
@@ -264,9 +257,11 @@ def survey_edit(request, org_slug, survey_id):
 def survey_detail(request, org_slug, survey_id):
     survey = get_object_or_404(Survey, pk=survey_id)
     rounds = selectors.rounds_with_counts(Round.objects.filter(survey=survey))
+    questions = selectors.survey_questions(survey)
     context = {
         "survey": survey,
-        "questions": selectors.survey_questions(survey),
+        "questions": questions,
+        "missing_languages": selectors.missing_languages(questions, request.organization),
         "teams": list(SurveyTeam.objects.filter(survey=survey).select_related("team").order_by("team__name")),
         "rounds": rounds,
         "has_open_round": any(r.status == RoundStatus.OPEN for r in rounds),
@@ -366,20 +361,47 @@ def question_list(request, org_slug):
     return render(request, "surveys/question_list.html", {"catalog": selectors.question_catalog(request.organization)})
 
 
+def _both_valid(form, translations_form) -> bool:
+    return all([form.is_valid(), translations_form.is_valid()])  # both run: every error shows at once
+
+
+def _add_question_errors(form, translations_form, exc: ValidationError) -> None:
+    """A service error on the field that caused it, in whichever of the two forms has it."""
+    if not hasattr(exc, "error_dict"):
+        add_errors(form, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        target = translations_form if field in translations_form.fields else form
+        target.add_error(field if field in target.fields else None, errors)
+
+
 @require(permissions.can_manage)
 def question_create(request, org_slug):
+    org = request.organization
+    default = org.default_language
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form.fields["text"].label = f"Wording ({i18n.language_name(default)})"
+    translations_form = QuestionTranslationsForm(
+        request.POST or None,
+        languages=[code for code in i18n.organization_languages(org) if code != default],
+        with_options=True,
+    )
+    if request.method == "POST" and _both_valid(form, translations_form):
         try:
             question_services.create_question(
-                organization=request.organization, actor=request.user, **form.cleaned_data
+                organization=org,
+                actor=request.user,
+                language=default,
+                translations=translations_form.translations(),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            _add_question_errors(form, translations_form, exc)
         else:
             messages.success(request, "Question added. Pick it in a survey to ask it.")
             return redirect("survey_questions", org_slug=org_slug)
-    return render(request, "surveys/question_form.html", {"form": form, "question": None})
+    context = {"form": form, "translations_form": translations_form, "question": None}
+    return render(request, "surveys/question_form.html", context)
 
 
 @require(permissions.can_manage)
@@ -396,7 +418,14 @@ def question_edit(request, org_slug, question_id):
     )
     if question.kind != QuestionKind.SINGLE_CHOICE:
         del form.fields["options"]
-    if request.method == "POST" and form.is_valid():
+    form.fields["text"].label = f"Wording ({i18n.language_name(question.language)})"
+    translations_form = QuestionTranslationsForm(
+        request.POST or None,
+        languages=[c for c in i18n.organization_languages(request.organization) if c != question.language],
+        with_options=question.kind == QuestionKind.SINGLE_CHOICE,
+        translations=question.translations,
+    )
+    if request.method == "POST" and _both_valid(form, translations_form):
         try:
             new = question_services.edit_question(
                 question=question,
@@ -405,9 +434,11 @@ def question_edit(request, org_slug, question_id):
                 required=form.cleaned_data["required"],
                 help_text=form.cleaned_data["help_text"],
                 options=form.cleaned_data.get("options"),
+                # Languages the organization turned off are not in the form: keep their wording.
+                translations={**(question.translations or {}), **translations_form.translations()},
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            _add_question_errors(form, translations_form, exc)
         else:
             if new.pk != question.pk:
                 messages.success(
@@ -416,7 +447,12 @@ def question_edit(request, org_slug, question_id):
             else:
                 messages.success(request, "Question saved.")
             return redirect("survey_questions", org_slug=org_slug)
-    context = {"form": form, "question": question, "versions": selectors.question_versions(question)}
+    context = {
+        "form": form,
+        "translations_form": translations_form,
+        "question": question,
+        "versions": selectors.question_versions(question),
+    }
     return render(request, "surveys/question_form.html", context)
 
 

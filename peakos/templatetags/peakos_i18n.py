@@ -11,6 +11,7 @@ import zoneinfo
 
 from django import template
 
+from peakos import i18n
 from peakos.i18n import format_datetime
 
 register = template.Library()
@@ -32,3 +33,20 @@ def long_date(value, tz: str = ""):
     if not value:
         return ""
     return format_datetime(_local(value, tz), with_time=False)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """ "de" → "Deutsch": a language by the name its readers know."""
+    return i18n.language_name(code) if code in i18n.shipped_languages() else code
+
+
+@register.filter
+def language_names(codes) -> str:
+    """["ja", "nl"] → "日本語, Nederlands"."""
+    return ", ".join(language_name(code) for code in codes or [])
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)
