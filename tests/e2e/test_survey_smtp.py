@@ -73,3 +73,62 @@ def test_an_invitation_sent_over_smtp_answers_the_survey(smtp_server, client, te
     assert "Thank you" in answered.content.decode()
     assert Response.objects.filter(round_id=round_id).count() == 1
     assert "You already answered" in client.get(path).content.decode()
+
+
+def _body(message, kind="text/plain"):
+    return next(p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == kind)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_people_in_three_languages_each_get_the_invitation_in_theirs(smtp_server, client, tenant_a):
+    """German, Japanese and Brazilian Portuguese speakers, and the rest in the organization's default."""
+    from email.header import decode_header, make_header
+
+    from peakos.models import Person
+
+    with_priorities_and_dependencies(tenant_a)
+    for email_address, language in (
+        ("p0@alpha.example", "de"),
+        ("p2@alpha.example", "ja"),
+        ("p4@alpha.example", "pt-br"),
+    ):
+        Person.objects.filter(organization=tenant_a.org, email=email_address).update(language=language)
+    survey = make_survey(tenant_a)
+    Survey.objects.filter(pk=survey.pk).update(next_run_at=timezone.now() - timedelta(minutes=1))
+
+    schedule.tick()  # opens the round; the Celery send task (eager) sends each message in its person's language
+
+    by_person = {m["To"]: m for m in smtp_server.messages}
+    assert len(by_person) == 6
+
+    def subject(m):
+        return str(make_header(decode_header(m["Subject"])))
+
+    expected = {
+        "p0@alpha.example": ("de", "Alpha Corp: eine 2-Minuten-Umfrage", "Hallo Alpha Person 0,", "Zur Umfrage"),
+        "p2@alpha.example": (
+            "ja",
+            "Alpha Corp：2分で終わるパルスサーベイへのご協力のお願い",
+            "Alpha Person 2さん",
+            "アンケートに回答する",
+        ),
+        "p4@alpha.example": (
+            "pt-br",
+            "Alpha Corp: uma pesquisa de 2 minutos",
+            "Olá, Alpha Person 4,",
+            "Responder à pesquisa",
+        ),
+        "p1@alpha.example": ("en", "Alpha Corp: a 2-minute pulse survey", "Hello Alpha Person 1,", "Answer the survey"),
+    }
+    for address, (language, title, greeting, button) in expected.items():
+        message = by_person[address]
+        assert message["Content-Language"] == language
+        assert subject(message) == title
+        assert _body(message).startswith(greeting)
+        assert button in _body(message, "text/html") and f'<html lang="{language}">' in _body(message, "text/html")
+
+    # Each link opens the page in its person's language.
+    for address, word in (("p0@alpha.example", "Antworten senden"), ("p2@alpha.example", "回答を送信する")):
+        path = re.search(r"https?://[^/\s]+(/s/[A-Za-z0-9_-]+/)", _body(by_person[address])).group(1)
+        assert word in client.get(path).content.decode()

@@ -19,7 +19,16 @@ def snapshot(org) -> dict:
     return {
         "people": sorted(
             Person.objects.filter(organization=org).values_list(
-                "id", "email", "name", "team_id", "manager_id", "layer", "active", "attributes", "updated_at"
+                "id",
+                "email",
+                "name",
+                "team_id",
+                "manager_id",
+                "layer",
+                "language",
+                "active",
+                "attributes",
+                "updated_at",
             )
         ),
         "teams": sorted(

@@ -68,3 +68,30 @@ def test_other_roles_get_403(as_role, tenant_a, role):
 @pytest.mark.django_db
 def test_other_organization_gets_404(as_role, tenant_b):
     assert as_role("owner").get(url(tenant_b)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_admin_sets_the_default_and_enabled_languages_and_it_is_audited(as_role, tenant_a):
+    response = as_role("admin").post(
+        url(tenant_a), form(tenant_a.org, default_language="de", languages=["ja", "de", "en"])
+    )
+    assert response.status_code == 302
+    org = Organization.objects.get(pk=tenant_a.org.pk)
+    assert (org.default_language, org.languages) == ("de", ["en", "de", "ja"])  # stored in settings order
+    event = AuditEvent.objects.get(organization=org, action="organization.settings")
+    assert "default_language: en → de" in event.summary
+
+
+@pytest.mark.django_db
+def test_the_default_language_must_be_enabled(as_role, tenant_a):
+    response = as_role("admin").post(url(tenant_a), form(tenant_a.org, default_language="fr", languages=["en", "de"]))
+    assert response.status_code == 200
+    assert "The default language must be one of the enabled languages." in response.content.decode()
+    assert Organization.objects.get(pk=tenant_a.org.pk).default_language == "en"
+
+
+@pytest.mark.django_db
+def test_at_least_one_language_is_enabled(as_role, tenant_a):
+    response = as_role("admin").post(url(tenant_a), form(tenant_a.org, languages=[]))
+    assert response.status_code == 200
+    assert len(Organization.objects.get(pk=tenant_a.org.pk).languages) == 8
