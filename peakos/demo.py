@@ -115,6 +115,8 @@ DEPARTMENTS = {
     "Operations": ("COO", [("Finance", 7), ("People & Talent", 7), ("IT & Security", 7)]),
 }
 
+DEMO_LANGUAGES = {"Support": "de", "Onboarding": "pt-br", "Data Engineering": "ja"}
+
 CHAIN = ["Marketing", "Sales", "Customer Success", "Product", "Engineering", "Operations"]
 CROSS_LINKS = [
     ("Enterprise Sales", "Product Marketing"),
@@ -283,6 +285,12 @@ def seed_northwind() -> tuple[Organization, list[DemoLogin]]:
                         "rank": rank,
                     },
                 )
+
+        # A multilingual company: these teams get their surveys and e-mails in German, Brazilian
+        # Portuguese and Japanese (everyone else in the default, English). Only people without
+        # a language of their own, so running the seed again changes nothing.
+        for team_name, language in DEMO_LANGUAGES.items():
+            Person.objects.filter(organization=org, team=teams[team_name], language="").update(language=language)
 
         platform_lead = teams["Platform"].lead
         member_person = Person.objects.filter(team=teams["Platform"], layer=Layer.INDIVIDUAL).order_by("email").first()

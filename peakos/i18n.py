@@ -64,7 +64,8 @@ def language_name(code: str) -> str:
     """A language's name in that language ("Deutsch", "日本語"): how people find their own."""
     if code == "pt-br":
         return "Português (Brasil)"
-    return get_language_info(code)["name_local"]
+    name = get_language_info(code)["name_local"]
+    return name[:1].upper() + name[1:]  # a label in a list: "Français", "Español", "Italiano"
 
 
 def language_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
