@@ -22,10 +22,10 @@ from peakos.models import (
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "name", "is_staff", "is_active", "last_login"]
+    list_display = ["email", "name", "language", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "name"]
     fieldsets = (
-        (None, {"fields": ("email", "password", "name")}),
+        (None, {"fields": ("email", "password", "name", "language")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -34,7 +34,15 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "timezone", "anonymity_threshold", "comment_threshold", "created_at"]
+    list_display = [
+        "name",
+        "slug",
+        "timezone",
+        "default_language",
+        "anonymity_threshold",
+        "comment_threshold",
+        "created_at",
+    ]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -67,7 +75,7 @@ class TeamAdmin(TenantAdmin):
 
 @admin.register(Person)
 class PersonAdmin(TenantAdmin):
-    list_display = ["name", "email", "team", "layer", "active"]
+    list_display = ["name", "email", "team", "layer", "language", "active"]
     list_select_related = ["organization", "team"]
     search_fields = ["name", "email"]
     raw_id_fields = ["team", "manager", "user"]

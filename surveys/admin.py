@@ -23,13 +23,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(BankQuestion)
 class BankQuestionAdmin(ReadOnlyAdmin):
-    list_display = ["key", "dimension", "kind", "text", "required"]
+    list_display = ["key", "dimension", "kind", "text", "language", "required"]
     list_filter = ["dimension", "kind"]
 
 
 @admin.register(Question)
 class QuestionAdmin(ReadOnlyAdmin):
-    list_display = ["organization", "key", "version", "dimension", "kind", "active", "text"]
+    list_display = ["organization", "key", "version", "dimension", "kind", "active", "text", "language"]
     list_filter = ["dimension", "kind", "active"]
     search_fields = ["key", "text", "organization__name"]
 
