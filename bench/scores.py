@@ -599,7 +599,11 @@ def audit_figures(org) -> dict:
     from surveys.models import Round
 
     spent = {"plan": 0.0, "exact": 0.0}
-    real = {"audit": disclosure.audit, "audit_sets": disclosure.audit_sets, "protect": disclosure.DifferencingPlan.protect}
+    real = {
+        "audit": disclosure.audit,
+        "audit_sets": disclosure.audit_sets,
+        "protect": disclosure.DifferencingPlan.protect,
+    }
 
     def wrap(name, label):
         def wrapper(*args, **kwargs):
