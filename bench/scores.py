@@ -182,6 +182,7 @@ def build(rng: np.random.Generator) -> None:
                     "layer",
                     "active",
                     "attributes",
+                    "language",
                     "created_at",
                     "updated_at",
                 ],
@@ -195,6 +196,7 @@ def build(rng: np.random.Generator) -> None:
                         layer_of[i],
                         "t",
                         "{}",
+                        "",
                         now.isoformat(),
                         now.isoformat(),
                     )
@@ -258,10 +260,12 @@ def build(rng: np.random.Generator) -> None:
                     "active",
                     "options",
                     "from_bank",
+                    "language",
+                    "translations",
                     "created_at",
                 ],
                 (
-                    (question_ids[i], oid, k, 1, d, kind, k, "", "t", "t", "[]", "f", now.isoformat())
+                    (question_ids[i], oid, k, 1, d, kind, k, "", "t", "t", "[]", "f", "en", "{}", now.isoformat())
                     for i, (k, d, kind) in enumerate(q_specs)
                 ),
             )
