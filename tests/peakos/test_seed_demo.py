@@ -26,3 +26,20 @@ def test_seed_demo_builds_two_organizations_and_is_idempotent(capsys):
     assert TeamDependency.objects.filter(
         organization=northwind, from_team__name="Sales", to_team__name="Marketing"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_in_production_without_force(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="DJANGO_ENV=production"):
+        call_command("seed_demo")
+    assert Organization.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_in_production_with_force(settings, capsys):
+    settings.PRODUCTION = True
+    call_command("seed_demo", "--force")
+    assert Organization.objects.filter(slug="northwind").exists()

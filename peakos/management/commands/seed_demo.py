@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from insights import demo as insights_demo
 from peakos import demo
@@ -9,7 +10,21 @@ from surveys import demo as surveys_demo
 class Command(BaseCommand):
     help = "Load the demo organizations (idempotent: a second run changes nothing) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even when DJANGO_ENV=production (its logins share a public password).",
+        )
+
     def handle(self, *args, **options):
+        # The demo logins' password is printed in the README: in production they would be
+        # open doors, so a production installation gets them only when asked in so many words.
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError(
+                "Refusing to load demo data with DJANGO_ENV=production: the demo logins use a public password. "
+                "Pass --force if you really want them."
+            )
         logins = demo.seed()
         surveys_demo.seed()
         insights_demo.seed()
