@@ -8,6 +8,7 @@ COPY peakos ./peakos
 COPY surveys ./surveys
 COPY reviews ./reviews
 COPY insights ./insights
+COPY accounts ./accounts
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_ENV=development python manage.py collectstatic --noinput \

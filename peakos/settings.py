@@ -11,6 +11,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets as static files: the API docs load nothing from a CDN
     "peakos",
+    "accounts",
     "surveys",
     "reviews",
     "insights",
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "peakos.tenancy.tenant_context",
+                "accounts.context_processors.signup",
             ],
         },
     },
@@ -102,6 +105,13 @@ AUTH_USER_MODEL = "peakos.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Who creates organizations: "open" (anyone, at /signup/, after confirming their e-mail) or
+# "closed" (only operators, with `manage.py create_organization`; /signup/ says so).
+SIGNUP = env.str("SIGNUP", default="open")
+if SIGNUP not in ("open", "closed"):
+    raise ImproperlyConfigured(f"SIGNUP must be open or closed, not {SIGNUP!r}")
+SIGNUP_VERIFY_MAX_AGE = env.int("SIGNUP_VERIFY_MAX_AGE", default=3 * 24 * 3600)  # seconds a confirmation link works
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

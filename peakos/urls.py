@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/language/", views.account_language, name="account_language"),
     path("jsi18n/<str:lang>/", views.javascript_catalog, name="javascript_catalog"),
+    path("signup/", include("accounts.urls")),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),
