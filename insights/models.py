@@ -431,3 +431,24 @@ class ReleasedResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response {self.response_id} in release {self.release}"
+
+
+class ScoreState(models.Model):
+    """How many responses a round's stored results were computed from, and when.
+
+    The sweep (``insights.services.stale_rounds``, run by beat) compares this with the
+    round's responses now: a round whose answers are newer than its scores — because a
+    post-commit enqueue failed while the broker was down, a debounce lock was lost, or a
+    worker died — is recomputed, so an outage heals by itself. Written in the same
+    transaction as the results. Holds no figure that is ever shown.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="score_state")
+    responses_scored = models.PositiveIntegerField()
+    scored_at = models.DateTimeField()
+
+    objects = OrgScopedManager()
+
+    def __str__(self) -> str:
+        return f"Round {self.round_id} scored on {self.responses_scored} responses"

@@ -34,15 +34,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from insights import scoring
 from insights.models import TEAM_SCOPE_KINDS, CoordinationCell, Participation, ScopeKind, Snapshot
 from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER
-from surveys.models import Answer, Round
+from peakos.tenancy import scopes_disabled
+from surveys.models import Answer, Round, RoundStatus
 
 ALL = None  # ``visible=ALL``: no restriction (leaders, admins, the engine itself)
 
@@ -234,3 +236,47 @@ def published_turnout(rounds: Iterable[Round]) -> dict[int, PublishedTurnout]:
         elif kind != ScopeKind.LEADERSHIP:  # the leadership row is its own members, not its subtree
             out[round_id]["teams"][team_id] = (None, None, reason) if suppressed else (respondents, rate, "")
     return {r.pk: PublishedTurnout(round_id=r.pk, live=r.status == "open", **out[r.pk]) for r in rounds}
+
+
+# Closed rounds gain no answers, but the recompute at close can be lost (broker down at
+# that moment): the sweep still looks at rounds closed this recently.
+SWEEP_CLOSED_WINDOW = timedelta(days=7)
+
+
+def stale_rounds(now: datetime) -> list[tuple[int, int]]:
+    """(round id, organization id) of every round whose answers are newer than its scores.
+
+    A round is stale when it has responses its stored results were not computed from
+    (``ScoreState.responses_scored`` differs from the count now, or there is no state
+    yet), or when it closed after it was last scored (the final, unbatched results are
+    missing). Open rounds, and rounds closed within ``SWEEP_CLOSED_WINDOW``, are
+    considered. Unscoped on purpose, like the scheduler's tick: the sweep looks across
+    every organization for ids only; each recompute runs in its organization's scope.
+    One statement: a grouped count over the rounds' responses.
+    """
+    with scopes_disabled():
+        rows = (
+            Round.objects.filter(
+                Q(status=RoundStatus.OPEN) | Q(status=RoundStatus.CLOSED, closed_at__gte=now - SWEEP_CLOSED_WINDOW)
+            )
+            .annotate(answered=Count("responses"))
+            .values_list(
+                "id",
+                "organization_id",
+                "status",
+                "closed_at",
+                "answered",
+                "score_state__responses_scored",
+                "score_state__scored_at",
+            )
+            .order_by("id")
+        )
+        stale = []
+        for round_id, org_id, status, closed_at, answered, scored, scored_at in rows:
+            if scored is None:
+                is_stale = answered > 0 or status == RoundStatus.CLOSED
+            else:
+                is_stale = scored != answered or (closed_at is not None and scored_at < closed_at)
+            if is_stale:
+                stale.append((round_id, org_id))
+        return stale

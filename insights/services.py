@@ -37,6 +37,7 @@ from insights.models import (
     PriorityAlignment,
     Release,
     ReleasedResponse,
+    ScoreState,
     Signal,
     SignalSettings,
     SignalStatus,
@@ -747,9 +748,28 @@ def recompute_round(
                 published=_published(result.released)
             )
         signals = sync_signals(organization=round_.organization, round_=round_, found=found)
+        record_score_state(round_, len(responses))
     if organization_detectors:
         run_organization_detectors(round_.organization)
     return RecomputeReport(round_.pk, len(result.scopes), rows, signals, time.perf_counter() - started, result)
+
+
+def record_score_state(round_: Round, responses_scored: int) -> None:
+    """Remember how many responses the round's results now stand on (the sweep's yardstick).
+
+    Called inside the transaction that writes the results, so the two never disagree:
+    answers that arrived after the data was loaded make the count fall short, and the
+    next sweep recomputes the round again.
+    """
+    ScoreState.objects.update_or_create(
+        round=round_,
+        defaults={"responses_scored": responses_scored, "scored_at": timezone.now()},
+        create_defaults={
+            "organization_id": round_.organization_id,
+            "responses_scored": responses_scored,
+            "scored_at": timezone.now(),
+        },
+    )
 
 
 BACKFILL_READ_ROUNDS: int | None = None  # a backfill reads all answers in one pass (about 40 bytes an answer)
@@ -782,6 +802,7 @@ def recompute_org(
     pending_rows: list[tuple] = []
     last: dict[int, engine.RoundResult] = {}
     deciding: list[tuple[Release, dict]] = []
+    scored_counts: list[tuple[Round, int]] = []
     for i, (round_, responses, answers) in enumerate(load_rounds_data(rounds, batch=BACKFILL_READ_ROUNDS), start=1):
         started = time.perf_counter()
         previous = last.get(round_.survey_id)
@@ -803,6 +824,7 @@ def recompute_org(
             else:
                 pending_rows.append((model, columns))
         last[round_.survey_id] = result
+        scored_counts.append((round_, len(responses)))
         reports.append(RecomputeReport(round_.pk, len(result.scopes), rows, 0, time.perf_counter() - started))
         if progress is not None:
             progress(i, len(rounds), round_)
@@ -822,6 +844,8 @@ def recompute_org(
                 Release.objects.filter(pk=release.pk, published__isnull=True).update(published=published)
             for report, (round_, found) in zip(reports, found_by_round, strict=True):
                 report.signals = sync_signals(organization=organization, round_=round_, found=found)
+            for round_, count in scored_counts:
+                record_score_state(round_, count)
     run_organization_detectors(organization)
     return reports
 

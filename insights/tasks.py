@@ -17,6 +17,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from insights import services
 from peakos.models import Organization
@@ -72,6 +73,42 @@ def debounce_key(round_id: int) -> str:
     return f"insights:recompute-scheduled:{round_id}"
 
 
+def _take_lock(round_id: int) -> bool | None:
+    """Take the round's debounce lock: True if taken, False if held, None if the cache is down."""
+    try:
+        return bool(cache.add(debounce_key(round_id), True, timeout=DEBOUNCE_SECONDS))
+    except Exception:
+        logger.warning(
+            "recompute of round %s not scheduled: cache unavailable (the sweep will)", round_id, exc_info=True
+        )
+        return None
+
+
+def _release_lock(round_id: int) -> None:
+    try:
+        cache.delete(debounce_key(round_id))
+    except Exception:
+        logger.warning("debounce lock of round %s not released: cache unavailable", round_id, exc_info=True)
+
+
+def enqueue_recompute(round_id: int, organization_id: int | None = None, *, countdown: int = 0) -> bool:
+    """Hand ``recompute_round`` to the broker; on failure log, free the lock, return False.
+
+    Never raises: callers run after a user's answer was committed, and a broker outage
+    must not turn that stored answer into an error. The round stays stale and the
+    sweep (``sweep_stale_rounds``) recomputes it once the broker is back. The lock is
+    released so the next submit tries again instead of waiting out a lock that
+    guards nothing.
+    """
+    try:
+        recompute_round.apply_async(args=[round_id, organization_id], countdown=countdown)
+    except Exception:
+        logger.warning("recompute of round %s not enqueued (left for the sweep)", round_id, exc_info=True)
+        _release_lock(round_id)
+        return False
+    return True
+
+
 def schedule_recompute(round_id: int, organization_id: int | None = None) -> None:
     """Debounced recompute while a round is open: at most once a minute per round.
 
@@ -79,11 +116,34 @@ def schedule_recompute(round_id: int, organization_id: int | None = None) -> Non
     cache lock for ``DEBOUNCE_SECONDS`` and schedules ``recompute_round`` that far
     ahead; calls while the lock is held do nothing, since that recompute will
     read their answers too. (Answers landing in the last instant can wait for the
-    next submit or the recompute at close.) Eager mode ignores the countdown.
+    next submit, the sweep or the recompute at close.) Eager mode ignores the countdown.
+
+    Neither the cache nor the broker can make it fail: with the cache down nothing is
+    enqueued (without the lock every submit would queue a recompute), with the broker
+    down the lock is freed again; either way the sweep catches the round up.
     """
 
     def enqueue() -> None:
-        if cache.add(debounce_key(round_id), True, timeout=DEBOUNCE_SECONDS):
-            recompute_round.apply_async(args=[round_id, organization_id], countdown=DEBOUNCE_SECONDS)
+        if _take_lock(round_id):
+            enqueue_recompute(round_id, organization_id, countdown=DEBOUNCE_SECONDS)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def sweep_stale_rounds() -> int:
+    """Beat, every few minutes: recompute every round whose answers are newer than its
+    scores (``insights.selectors.stale_rounds``), so a broker, cache or worker outage
+    heals by itself. A round whose debounced recompute is already pending (lock held)
+    is left to it. Returns how many recomputes were queued."""
+    from insights.selectors import stale_rounds
+
+    queued = 0
+    for round_id, organization_id in stale_rounds(timezone.now()):
+        if _take_lock(round_id) is False:
+            continue  # a debounced recompute is on its way
+        if enqueue_recompute(round_id, organization_id):
+            queued += 1
+    if queued:
+        logger.info("sweep: %s stale round(s) queued for recompute", queued)
+    return queued

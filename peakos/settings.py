@@ -184,6 +184,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "surveys-tick": {"task": "surveys.tasks.tick", "schedule": 60.0},
     # Opens review cycles on their day, e-mails reminders before due dates (idempotent within a day).
     "reviews-tick": {"task": "reviews.tasks.tick", "schedule": 3600.0},
+    # Recomputes rounds whose answers are newer than their scores (a lost enqueue, a dead
+    # worker): outages of the broker or cache heal by themselves.
+    "insights-sweep": {"task": "insights.tasks.sweep_stale_rounds", "schedule": 120.0},
 }
 
 CACHES = {

@@ -89,11 +89,13 @@ def answer(request, token: str):
     """Show the survey (GET/HEAD never use the link up) and take the one submission (POST)."""
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    # No invitation yet, so no person: these two answer in the browser's language.
-    if throttle.is_throttled(request):
-        return _page(request, "too_many.txt", {}, status=429, content_type="text/plain; charset=utf-8")
     invitation = submit.find_invitation(token)
     if invitation is None:
+        # No invitation, so no person: these two answer in the browser's language. Only
+        # unknown tokens are limited (and counted): a link that names an invitation is
+        # never blocked, whatever this address did before (surveys/throttle.py).
+        if throttle.is_throttled(request):
+            return _page(request, "too_many.txt", {}, status=429, content_type="text/plain; charset=utf-8")
         throttle.record_bad_link(request)
         return _page(request, "not_found.txt", {}, status=404, content_type="text/plain; charset=utf-8")
     org = invitation.organization
@@ -107,10 +109,8 @@ def answer(request, token: str):
     # Validation messages of a submit are written in the page's language.
     with org_scope(org), translation.override(base["language"]):
         if invitation.used_at is not None:
-            throttle.record_bad_link(request)
             return _page(request, "already_answered.html", base)
         if not round.is_accepting:
-            throttle.record_bad_link(request)
             return _page(request, "closed.html", base, status=410)
         answer_sheet = selectors.answer_sheet(round, team_id=invitation.team_id, organization=org)
         errors: dict = {}

@@ -100,7 +100,9 @@ def open_round(*, survey: Survey, now: datetime | None = None, actor=None, force
         summary=f"{survey.name} #{round.number}: {len(people)} invited, closes {closes_at:%Y-%m-%d %H:%M} UTC",
     )
     org_id, round_id = org.id, round.id
-    transaction.on_commit(lambda: enqueue_unsent(organization_id=org_id, round_id=round_id))
+    # robust: the round is open whatever the broker does; unsent invitations are queued
+    # again by the next tick.
+    transaction.on_commit(lambda: enqueue_unsent(organization_id=org_id, round_id=round_id), robust=True)
     return round
 
 
@@ -140,7 +142,9 @@ def close_round(*, round: Round, now: datetime | None = None, actor=None) -> boo
 
         recompute_round.delay(round_id)
 
-    transaction.on_commit(_recompute)
+    # robust: the round is closed whatever the broker does; the insights sweep computes
+    # the final results of a round closed after its last scoring.
+    transaction.on_commit(_recompute, robust=True)
     return True
 
 

@@ -122,7 +122,9 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
 
             schedule_recompute(round_id)
 
-        transaction.on_commit(_recompute)
+        # robust: the answer is committed by then; a broker or cache outage is logged and
+        # the insights sweep recomputes the round later (never an error for the employee).
+        transaction.on_commit(_recompute, robust=True)
     invitation.used_at = _day_start(now)
     return response
 
