@@ -19,9 +19,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog
 
+from accounts.selectors import first_run_checklist
 from peakos import i18n, permissions, services
 from peakos.forms import AcceptInvitationForm, InviteForm, OrganizationSettingsForm, ProfileForm, RoleForm
-from peakos.models import MemberInvitation, Membership, Person, Priority, Team, TeamDependency, current_period
+from peakos.models import MemberInvitation, Membership, Person, Priority, Role, Team, TeamDependency, current_period
 from peakos.permissions import require
 from peakos.selectors import memberships_of
 
@@ -63,6 +64,11 @@ def org_home(request, org_slug):
         "can_manage": permissions.can_manage(request.membership),
         "org": org,
     }
+    if request.membership.role == Role.OWNER:
+        checklist = first_run_checklist(org)
+        if not all(item.done for item in checklist):
+            context["checklist"] = checklist
+            context["checklist_done"] = sum(item.done for item in checklist)
     return render(request, "peakos/org_home.html", context)
 
 
