@@ -7,6 +7,7 @@ DJANGO_ENV=production switches on the hardened settings that
 `manage.py check --deploy` asks for.
 """
 
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets as static files: the API docs load nothing from a CDN
+    "axes",  # login lockout (peakos/lockout.py)
     "peakos",
     "accounts",
     "surveys",
@@ -69,6 +71,15 @@ MIDDLEWARE = [
     # Must come after authentication: resolves /o/<org_slug>/, checks membership
     # and activates the tenant scope for the rest of the request.
     "peakos.tenancy.TenantMiddleware",
+    # Last, as django-axes asks: turns a lockout raised during authentication into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every authentication first (a locked account or address never reaches the
+# password check); then the usual e-mail + password backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "peakos.urls"
@@ -276,6 +287,32 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Login lockout (django-axes, peakos/lockout.py): AXES_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, lock that account or address for AXES_COOLOFF_MINUTES after
+# the last failure. Failures made while locked do not extend the lockout, so the page's
+# "try again at" stays true. Behind a proxy, set AXES_IPWARE_PROXY_COUNT (1 for one proxy)
+# so the address is the client's, not the proxy's.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "peakos.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "peakos.lockout.login_username"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+# X-Forwarded-For is believed only with a proxy count: otherwise any client could name a fresh
+# address on every guess and never reach the per-address limit.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_VERBOSE = False
+# Password reset and invitation acceptance (peakos.lockout.throttle, django-ratelimit, default cache).
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="20/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="5/h")
+INVITATION_RATE_PER_ADDRESS = env.str("INVITATION_RATE_PER_ADDRESS", default="30/h")
+INVITATION_RATE_PER_INVITATION = env.str("INVITATION_RATE_PER_INVITATION", default="10/h")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from peakos import api_token_views, views
+from peakos.lockout import client_ip, invitation_token, posted_email, throttle
 from surveys import views as survey_views
 
 
@@ -42,12 +43,29 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    # Password reset and invitation acceptance never authenticate, so the login lockout does not
+    # cover them: their POSTs are throttled per address and per e-mail / invitation (peakos/lockout.py).
+    path(
+        "accounts/password_reset/",
+        throttle(
+            "password-reset",
+            [(client_ip, "PASSWORD_RESET_RATE_PER_ADDRESS"), (posted_email, "PASSWORD_RESET_RATE_PER_EMAIL")],
+        )(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/language/", views.account_language, name="account_language"),
     path("jsi18n/<str:lang>/", views.javascript_catalog, name="javascript_catalog"),
     path("signup/", include("accounts.urls")),
-    path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path(
+        "invite/<str:token>/",
+        throttle(
+            "invitation",
+            [(client_ip, "INVITATION_RATE_PER_ADDRESS"), (invitation_token, "INVITATION_RATE_PER_INVITATION")],
+        )(views.accept_invitation),
+        name="accept_invitation",
+    ),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/", include("peakos.api_urls")),

@@ -40,7 +40,10 @@ def test_password_reset_by_email(client, tenant_a):
     form_url = client.get(link)["Location"]
     response = client.post(form_url, {"new_password1": "Brand-new-pass-77", "new_password2": "Brand-new-pass-77"})
     assert response.status_code == 302
-    assert client.login(username="member@alpha.example", password="Brand-new-pass-77")
+    client.post(reverse("logout"))
+    login = client.post(reverse("login"), {"username": "member@alpha.example", "password": "Brand-new-pass-77"})
+    assert login.status_code == 302
+    assert "_auth_user_id" in client.session
 
 
 @pytest.mark.django_db
