@@ -166,9 +166,7 @@ def test_invitation_acceptance_is_throttled_per_invitation(client, tenant_a, set
     bad = {"name": "New", "password1": "x", "password2": "y"}
     for i in range(3):
         assert client.post(url, bad, REMOTE_ADDR=f"10.5.0.{i}").status_code == 200  # the form with its errors
-    refused = client.post(
-        url, {"name": "New", "password1": PASSWORD, "password2": PASSWORD}, REMOTE_ADDR="10.5.0.9"
-    )
+    refused = client.post(url, {"name": "New", "password1": PASSWORD, "password2": PASSWORD}, REMOTE_ADDR="10.5.0.9")
     assert refused.status_code == 429
     from peakos.models import User
 
