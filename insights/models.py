@@ -452,3 +452,27 @@ class ScoreState(models.Model):
 
     def __str__(self) -> str:
         return f"Round {self.round_id} scored on {self.responses_scored} responses"
+
+
+class ErasedInvitations(models.Model):
+    """How many invitations of erased people a round had, per team × layer (no person).
+
+    Erasing a person deletes their invitations, but the round's participation (``invited``
+    per scope) was published with them counted; the engine adds these counts back, so a
+    recompute after an erasure shows leaders exactly what it showed before.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
+    invitations = models.PositiveIntegerField(default=0)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        verbose_name_plural = "erased invitations"
+        indexes = [models.Index(fields=["round"])]
+
+    def __str__(self) -> str:
+        return f"{self.invitations} erased invitation(s) in round {self.round_id}"

@@ -250,14 +250,16 @@ def stale_rounds(now: datetime) -> list[tuple[int, int]]:
     (``ScoreState.responses_scored`` differs from the count now, or there is no state
     yet), or when it closed after it was last scored (the final, unbatched results are
     missing). Open rounds, and rounds closed within ``SWEEP_CLOSED_WINDOW``, are
-    considered. Unscoped on purpose, like the scheduler's tick: the sweep looks across
+    considered; rounds whose raw answers retention deleted never are (their stored
+    results are all that is left). Unscoped on purpose, like the scheduler's tick: the sweep looks across
     every organization for ids only; each recompute runs in its organization's scope.
     One statement: a grouped count over the rounds' responses.
     """
     with scopes_disabled():
         rows = (
             Round.objects.filter(
-                Q(status=RoundStatus.OPEN) | Q(status=RoundStatus.CLOSED, closed_at__gte=now - SWEEP_CLOSED_WINDOW)
+                Q(status=RoundStatus.OPEN) | Q(status=RoundStatus.CLOSED, closed_at__gte=now - SWEEP_CLOSED_WINDOW),
+                raw_answers_deleted_on__isnull=True,
             )
             .annotate(answered=Count("responses"))
             .values_list(

@@ -33,6 +33,7 @@ from django.utils import timezone
 from insights import detectors, engine, vocabulary
 from insights.models import (
     CoordinationCell,
+    ErasedInvitations,
     Participation,
     PriorityAlignment,
     Release,
@@ -166,13 +167,34 @@ def load_rounds_data(rounds: Sequence[Round], batch: int | None = 1):
             yield round_, responses[responses[:, 0] == round_.pk, 1:], answers[lo:hi]
 
 
-def load_invitations(round_: Round) -> np.ndarray:
-    """(team id or 0, layer index, invitations) per team × layer, as recorded when the round opened."""
+def invitation_counts(round_ids: Sequence[int]) -> dict[int, np.ndarray]:
+    """Per round: (team id or 0, layer index, invitations) per team × layer, as recorded when
+    the round opened, erased people's invitations included (``ErasedInvitations``): erasing
+    someone must not change the participation a round published. Two statements."""
     index = {layer: i for i, layer in enumerate(LAYERS, start=1)}
-    rows = Invitation.objects.filter(round=round_).values("team_id", "layer").annotate(n=Count("id")).order_by()
-    return np.array([(r["team_id"] or 0, index.get(r["layer"], 0), r["n"]) for r in rows], dtype=np.int64).reshape(
-        -1, 3
+    counts: dict[int, Counter] = {pk: Counter() for pk in round_ids}
+    rows = (
+        Invitation.objects.filter(round_id__in=round_ids)
+        .values("round_id", "team_id", "layer")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    erased = ErasedInvitations.objects.filter(round_id__in=round_ids).values_list(
+        "round_id", "team_id", "layer", "invitations"
+    )
+    for r in rows:
+        counts[r["round_id"]][(r["team_id"] or 0, index.get(r["layer"], 0))] += r["n"]
+    for round_id, team_id, layer, n in erased:
+        counts[round_id][(team_id or 0, index.get(layer, 0))] += n
+    return {
+        pk: np.array([(t, layer, n) for (t, layer), n in c.items() if n], dtype=np.int64).reshape(-1, 3)
+        for pk, c in counts.items()
+    }
+
+
+def load_invitations(round_: Round) -> np.ndarray:
+    """(team id or 0, layer index, invitations) per team × layer of one round (see ``invitation_counts``)."""
+    return invitation_counts([round_.pk])[round_.pk]
 
 
 @dataclass
@@ -194,18 +216,8 @@ class OrgData:
 
     def prefetch(self, rounds: Sequence[Round]) -> None:
         """Invitation counts and round questions of all the rounds, in one statement each."""
-        index = {layer: i for i, layer in enumerate(LAYERS, start=1)}
         round_ids = [r.pk for r in rounds]
-        rows = (
-            Invitation.objects.filter(round_id__in=round_ids)
-            .values("round_id", "team_id", "layer")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        grouped: dict[int, list[tuple[int, int, int]]] = {pk: [] for pk in round_ids}
-        for r in rows:
-            grouped[r["round_id"]].append((r["team_id"] or 0, index.get(r["layer"], 0), r["n"]))
-        self.invitations = {pk: np.array(v, dtype=np.int64).reshape(-1, 3) for pk, v in grouped.items()}
+        self.invitations = invitation_counts(round_ids)
         self.releases = {pk: [] for pk in round_ids}
         for release in Release.objects.filter(round_id__in=round_ids).order_by("round_id", "number"):
             self.releases[release.round_id].append(release)
@@ -678,7 +690,7 @@ def release_pending(round_: Round, *, now=None) -> int | None:
     now = now or timezone.now()
     released = ReleasedResponse.objects.filter(round=round_)
     waiting = Response.objects.filter(round=round_).exclude(pk__in=released.values("response_id"))
-    invited = Invitation.objects.filter(round=round_).count()
+    invited = int(load_invitations(round_)[:, 2].sum())
     minimum = max(round_.effective_anonymity_threshold, math.ceil(settings.INSIGHTS_RELEASE_SHARE * invited))
     last = Release.objects.filter(round=round_).order_by("-number").first()
     if last is not None and (now - last.created_at).total_seconds() < settings.INSIGHTS_RELEASE_INTERVAL:
@@ -707,6 +719,12 @@ def _published(released: dict[str, list[ScopeKey]]) -> dict[str, list[list]]:
     return {variable: [list(key) for key in keys] for variable, keys in released.items()}
 
 
+def is_recomputable(round_: Round) -> bool:
+    """Whether a recompute may replace the round's stored results: it has been sent, and
+    retention has not deleted its raw answers (then the stored results must stay)."""
+    return round_.status in COMPUTED_STATUSES and round_.raw_answers_deleted_on is None
+
+
 def recompute_round(
     *,
     round_: Round,
@@ -717,13 +735,15 @@ def recompute_round(
 ) -> RecomputeReport | None:
     """Recompute and store every result of one round; idempotent.
 
-    A scheduled round (nothing sent yet) is left alone and returns None. The
+    A scheduled round (nothing sent yet) is left alone and returns None, and so is a
+    round whose raw answers retention deleted (``raw_answers_deleted_on``): its stored
+    results are all that is left, and scoring an empty round would wipe them. The
     loading and scoring happen before the transaction; the transaction locks the
     round row (so two workers recomputing the same round take turns), deletes
     the round's previous results, writes the new ones and syncs its signals.
     """
     started = time.perf_counter()
-    if round_.status not in COMPUTED_STATUSES:
+    if not is_recomputable(round_):
         return None
     org = org or OrgData.load(round_.organization)
     if round_.status == RoundStatus.OPEN:
@@ -741,7 +761,11 @@ def recompute_round(
             # it, so do not wait for the WAL flush (atomicity is unaffected).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        Round.objects.select_for_update().filter(pk=round_.pk).values_list("pk", flat=True).first()
+        locked = Round.objects.select_for_update().filter(pk=round_.pk).values("raw_answers_deleted_on").first()
+        if locked is None or locked["raw_answers_deleted_on"] is not None:
+            # Retention ran while this was scoring: keep the stored results.
+            transaction.set_rollback(True)
+            return None
         rows = replace_results(round_, result)
         if plan.deciding is not None:
             Release.objects.filter(pk=plan.deciding.pk, published__isnull=True).update(
@@ -786,13 +810,27 @@ def recompute_org(
     one DELETE and, on PostgreSQL, one COPY per table; signals synced per round):
     a crash leaves every round with its previous results. Results are kept as COPY
     text between scoring and writing (about 150 bytes a row), not as objects.
+
+    Rounds whose raw answers retention deleted keep their stored results (see
+    ``is_recomputable``); the next round's deltas read those stored scores.
     """
     org = OrgData.load(organization)
-    rounds = list(
+    every = list(
         Round.objects.filter(organization=organization, status__in=COMPUTED_STATUSES)
         .select_related("organization")
         .order_by("survey_id", "number")
     )
+    rounds = [r for r in every if is_recomputable(r)]
+    # The latest kept round before each recomputed one, when it is a kept one: its stored scores.
+    kept_before: dict[int, Round] = {}
+    previous_kept: dict[int, Round | None] = {}
+    for r in every:
+        if is_recomputable(r):
+            if previous_kept.get(r.survey_id) is not None:
+                kept_before[r.pk] = previous_kept[r.survey_id]
+            previous_kept[r.survey_id] = None
+        else:
+            previous_kept[r.survey_id] = r
     org.prefetch(rounds)
     postgres = connection.vendor == "postgresql"
     reports: list[RecomputeReport] = []
@@ -806,7 +844,10 @@ def recompute_org(
     for i, (round_, responses, answers) in enumerate(load_rounds_data(rounds, batch=BACKFILL_READ_ROUNDS), start=1):
         started = time.perf_counter()
         previous = last.get(round_.survey_id)
-        previous_scores = previous.shown_scores() if previous is not None else None
+        if round_.pk in kept_before:
+            previous_scores = stored_scores(kept_before[round_.pk])
+        else:
+            previous_scores = previous.shown_scores() if previous is not None else None
         plan = release_plan(round_, org.releases_of(round_), responses[:, 3])
         result = engine.compute_round(load_round(round_, org, previous_scores, (responses, answers), plan))
         if plan.deciding is not None:
@@ -829,25 +870,44 @@ def recompute_org(
         if progress is not None:
             progress(i, len(rounds), round_)
     if rounds:
-        with transaction.atomic():
-            if postgres:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")  # derived data, see recompute_round
-            round_ids = [r.pk for r in rounds]
-            list(Round.objects.select_for_update().filter(pk__in=round_ids).order_by("pk").values_list("pk", flat=True))
-            delete_results(round_ids)
-            for (model, names), chunks in pending.items():
-                copy_into(model, names, chunks)
-            for model, columns in pending_rows:
-                insert_columns(model, columns)
-            for release, published in deciding:
-                Release.objects.filter(pk=release.pk, published__isnull=True).update(published=published)
-            for report, (round_, found) in zip(reports, found_by_round, strict=True):
-                report.signals = sync_signals(organization=organization, round_=round_, found=found)
-            for round_, count in scored_counts:
-                record_score_state(round_, count)
+        try:
+            _write_backfill(
+                organization, rounds, pending, pending_rows, deciding, reports, found_by_round, scored_counts
+            )
+        except _RetentionRanMeanwhileError:
+            return recompute_org(organization=organization, progress=progress)
     run_organization_detectors(organization)
     return reports
+
+
+class _RetentionRanMeanwhileError(Exception):
+    """Retention deleted a round's raw answers while a backfill was scoring it."""
+
+
+def _write_backfill(
+    organization, rounds, pending, pending_rows, deciding, reports, found_by_round, scored_counts
+) -> None:
+    """The backfill's one write transaction (see ``recompute_org``)."""
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")  # derived data, see recompute_round
+        round_ids = [r.pk for r in rounds]
+        locked = Round.objects.select_for_update().filter(pk__in=round_ids).order_by("pk")
+        if any(deleted is not None for deleted in locked.values_list("raw_answers_deleted_on", flat=True)):
+            raise _RetentionRanMeanwhileError  # rolls back; never wipe a round whose answers are gone
+        delete_results(round_ids)
+        for (model, names), chunks in pending.items():
+            copy_into(model, names, chunks)
+        for model, columns in pending_rows:
+            insert_columns(model, columns)
+        for release, published in deciding:
+            Release.objects.filter(pk=release.pk, published__isnull=True).update(published=published)
+        for report, (round_, found) in zip(reports, found_by_round, strict=True):
+            report.signals = sync_signals(organization=organization, round_=round_, found=found)
+        for round_, count in scored_counts:
+            record_score_state(round_, count)
 
 
 # --------------------------------------------------------------------------

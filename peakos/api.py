@@ -16,14 +16,16 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from peakos import permissions, services_people
+from peakos import permissions, services_erasure, services_people
 from peakos.api_base import IdFilter, OrgAPIView, OrgReadOnlyViewSet, OrgViewSet
 from peakos.models import Layer, Person, Priority, PriorityLevel, Team, TeamDependency, TeamKind
 from peakos.orgadmin import services as orgadmin_services
 from peakos.serializers import (
+    ErasureSerializer,
     OrganizationSerializer,
     PeopleUpsertResultSerializer,
     PeopleUpsertSerializer,
+    PersonEraseSerializer,
     PersonSerializer,
     PrioritySerializer,
     TeamDependencySerializer,
@@ -205,6 +207,7 @@ class PersonViewSet(
     ordering = ["name"]
     lookup_url_kwarg = "person_id"
     read_rule = staticmethod(permissions.can_see_people)
+    action_rules = {"erase": permissions.is_owner}
     schema_tags = ["people"]
 
     def get_queryset(self):
@@ -242,6 +245,42 @@ class PersonViewSet(
             organization=self.organization, actor=self.actor, person=person, **fields
         )
         return Response(self.get_serializer(person).data)
+
+    @extend_schema(
+        summary="Erase a person (owners only)",
+        description=(
+            "GDPR erasure: the person, their survey invitations and links, their login's membership here "
+            "(and the login if it has no other organization) go, and the audit log names them as "
+            '"erased person #N" from then on. Anonymous answers and every result stay unchanged. '
+            "``confirm`` must repeat the person's e-mail address. Owners only, so a session, not a token "
+            "(tokens never carry the owner role)."
+        ),
+        request=PersonEraseSerializer,
+        responses={200: ErasureSerializer},
+        examples=[
+            OpenApiExample("Confirm", value={"confirm": "ava.berg@northwind.example"}, request_only=True),
+            OpenApiExample(
+                "Erased",
+                value={
+                    "pseudonym": "erased person #3",
+                    "invitations": 6,
+                    "login_deleted": False,
+                    "membership_removed": False,
+                    "audit_events_rewritten": 4,
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request, person_id=None):
+        person = self.get_object()
+        body = PersonEraseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data["confirm"].strip().lower() != person.email.lower():
+            raise ValidationError({"confirm": "Repeat the person's e-mail address exactly; nothing was changed."})
+        report = services_erasure.erase_person(membership=self.membership, actor=self.actor, person=person)
+        return Response(ErasureSerializer(report).data)
 
     @extend_schema(
         summary="Create or update people by e-mail (HRIS sync)",
@@ -336,6 +375,8 @@ class PersonViewSet(
     def get_serializer_class(self):
         if self.action == "bulk_upsert":
             return PeopleUpsertSerializer
+        if self.action == "erase":
+            return PersonEraseSerializer
         return super().get_serializer_class()
 
 

@@ -14,7 +14,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -111,6 +111,15 @@ class Organization(models.Model):
         default=all_languages,
         blank=True,
         help_text="The languages people may have and switch the survey page to (codes of settings.LANGUAGES).",
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=(
+            "Raw answers and comments of rounds closed more than this many months ago are deleted; "
+            "the stored results stay. Blank: keep them."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -451,3 +460,24 @@ class PeopleImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename or 'people.csv'} ({self.get_status_display()})"
+
+
+class OrganizationDeletion(models.Model):
+    """Operator-level record that an organization was deleted (not tenant-owned on purpose).
+
+    The organization's own audit log goes with it, so this row is what is left: only the
+    slug, who did it and when; nothing about the organization's people or results.
+    """
+
+    slug = models.CharField(max_length=60)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_by_email = models.EmailField(blank=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} deleted {self.deleted_at:%Y-%m-%d} by {self.deleted_by_email or 'an operator'}"

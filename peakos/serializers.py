@@ -38,17 +38,36 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "timezone",
             "anonymity_threshold",
             "comment_threshold",
+            "retention_months",
             "default_language",
             "languages",
             "role",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "retention_months": {
+                "help_text": "Raw answers and comments of rounds closed longer ago than this are deleted "
+                "(stored results stay); null: kept."
+            }
+        }
 
     def get_languages(self, obj) -> list[str]:
         return [bcp47(code) for code in organization_languages(obj)]
 
     def get_role(self, obj) -> str:
         return self.context["membership"].role
+
+
+class PersonEraseSerializer(serializers.Serializer):
+    confirm = serializers.CharField(help_text="The person's e-mail address, typed again: erasing cannot be undone.")
+
+
+class ErasureSerializer(serializers.Serializer):
+    pseudonym = serializers.CharField(help_text="What the audit log calls the person from now on.")
+    invitations = serializers.IntegerField(help_text="Survey invitations removed (counted on in participation).")
+    login_deleted = serializers.BooleanField(help_text="The login belonged to no other organization and is gone.")
+    membership_removed = serializers.BooleanField()
+    audit_events_rewritten = serializers.IntegerField()
 
 
 class TeamSerializer(serializers.ModelSerializer):

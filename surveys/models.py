@@ -306,6 +306,9 @@ class Round(models.Model):
     reminder_days = models.JSONField(default=list, blank=True, help_text="Copied from the survey when it opened.")
     invited_count = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by retention (surveys.services.retention): the raw answers are gone, the stored
+    # results are all that is left, so recomputes skip the round instead of wiping them.
+    raw_answers_deleted_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrgScopedManager()

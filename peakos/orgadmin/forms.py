@@ -257,3 +257,19 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "All actions"), *((a, a) for a in actions)]
         self.fields["actor"].choices = [("", "Anyone"), *((u.pk, u.name or u.email) for u in actors)]
+
+
+class ConfirmTypedForm(forms.Form):
+    """A destructive action confirmed by typing a word shown on the page (an e-mail, a slug)."""
+
+    confirm = forms.CharField(max_length=254, label="Type it to confirm")
+
+    def __init__(self, *args, expected: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_confirm(self) -> str:
+        value = (self.cleaned_data.get("confirm") or "").strip()
+        if value.lower() != self.expected.lower():
+            raise forms.ValidationError(f"Type “{self.expected}” exactly to confirm; nothing was changed.")
+        return value

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from peakos import permissions, services_erasure
 from peakos.models import PeopleImport, Person
 from peakos.orgadmin import importer, selectors, services
-from peakos.orgadmin.forms import BulkPeopleForm, ImportForm, PeopleFilterForm, PersonForm
+from peakos.orgadmin.forms import BulkPeopleForm, ConfirmTypedForm, ImportForm, PeopleFilterForm, PersonForm
 from peakos.orgadmin.peoplecsv import REQUIRED_COLUMNS, export_people_csv
 from peakos.orgadmin.views import manage
+from peakos.permissions import require
 from peakos.services import record_audit
 from peakos.views import add_errors
 
@@ -135,7 +137,39 @@ def person_detail(request, org_slug, person_id):
             messages.success(request, "Person saved.")
             return redirect("manage_person", org_slug=org_slug, person_id=person.pk)
     reports = person.reports.filter(active=True).order_by("name")[:50]
-    return render(request, "peakos/manage/person_form.html", {"form": form, "person": person, "reports": reports})
+    context = {
+        "form": form,
+        "person": person,
+        "reports": reports,
+        "can_erase": permissions.is_owner(request.membership),
+    }
+    return render(request, "peakos/manage/person_form.html", context)
+
+
+@require(permissions.is_owner)
+def person_erase(request, org_slug, person_id):
+    """Erase a person for good (owners only), confirmed by typing their e-mail address."""
+    person = get_object_or_404(Person.objects.select_related("team", "user"), pk=person_id)
+    form = ConfirmTypedForm(request.POST or None, expected=person.email)
+    if request.method == "POST" and form.is_valid():
+        themselves = person.user_id == request.user.pk
+        try:
+            report = services_erasure.erase_person(membership=request.membership, actor=request.user, person=person)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Erased: {report.pseudonym}. Their invitations, login and audit details are gone; "
+                "results are unchanged.",
+            )
+            if themselves:  # their access to this organization is gone
+                return redirect("home")
+            return redirect("manage_people", org_slug=org_slug)
+    invitations = person.survey_invitations.count()
+    return render(
+        request, "peakos/manage/person_erase.html", {"form": form, "person": person, "invitations": invitations}
+    )
 
 
 # --------------------------------------------------------------------------- CSV import and export
