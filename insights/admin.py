@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from insights.models import CoordinationCell, Participation, PriorityAlignment, Signal, SignalSettings, Snapshot
+from insights.models import (
+    CoordinationCell,
+    ErasedInvitations,
+    Participation,
+    PriorityAlignment,
+    Signal,
+    SignalSettings,
+    Snapshot,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -52,3 +60,12 @@ class SignalAdmin(admin.ModelAdmin):
 @admin.register(SignalSettings)
 class SignalSettingsAdmin(admin.ModelAdmin):
     list_display = ("organization", "drop_points", "leadership_gap_points", "low_participation", "weak_link_mean")
+
+
+@admin.register(ErasedInvitations)
+class ErasedInvitationsAdmin(ReadOnly):
+    """Invitations of erased people, kept as counts so participation stays as published."""
+
+    list_display = ("round", "team", "layer", "invitations")
+    list_select_related = ("round__survey", "team")
+    raw_id_fields = ("round", "team")

@@ -10,6 +10,7 @@ from peakos.models import (
     MemberInvitation,
     Membership,
     Organization,
+    OrganizationDeletion,
     PeopleImport,
     Person,
     Priority,
@@ -124,3 +125,17 @@ class PeopleImportAdmin(TenantAdmin):
     list_display = ["filename", "status", "uploaded_by", "created_at", "applied_at"]
     list_select_related = ["organization", "uploaded_by"]
     readonly_fields = ["created_at", "applied_at", "fingerprint", "summary"]
+
+
+@admin.register(OrganizationDeletion)
+class OrganizationDeletionAdmin(admin.ModelAdmin):
+    """What is left of a deleted organization: its slug, who deleted it and when."""
+
+    list_display = ["deleted_at", "slug", "deleted_by_email"]
+    search_fields = ["slug", "deleted_by_email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
