@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0005_live_releases_and_hidden_reasons'),
+        ('insights', '0006_score_state'),
         ('peakos', '0006_retention_and_deletion_record'),
         ('surveys', '0006_round_raw_answers_deleted_on'),
     ]
