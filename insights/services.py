@@ -571,11 +571,58 @@ def delete_results(round_ids: Sequence[int]) -> None:
         model.objects.filter(round_id__in=round_ids).delete()
 
 
+def _comparable(model, names: Sequence[str]) -> Callable[[tuple], tuple]:
+    """A function making a row of ``names`` hashable and equal to the same row read back
+    from the database (JSON values compared by their canonical text)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    json_at = [i for i, name in enumerate(names) if fields[name].get_internal_type() == "JSONField"]
+    if not json_at:
+        return tuple
+
+    def row_key(row: tuple) -> tuple:
+        values = list(row)
+        for i in json_at:
+            values[i] = json.dumps(values[i], sort_keys=True)
+        return tuple(values)
+
+    return row_key
+
+
+def sync_rows(model, round_id: int, columns: Columns) -> int:
+    """Make the round's stored rows of ``model`` equal ``columns``, writing only what changed.
+
+    Rows are compared by every stored value (result rows carry no timestamps): rows
+    that no longer occur are deleted by id, new ones inserted, equal ones left alone.
+    Most recomputes of an open round publish what the last release published (figures
+    move only in release steps), so this usually writes nothing. Returns the number of
+    rows the round now has. Call inside a transaction (the round row locked).
+    """
+    names = list(columns)
+    key = _comparable(model, names)
+    stored: dict[tuple, list[int]] = {}
+    for pk, *values in model.objects.filter(round_id=round_id).order_by().values_list("pk", *names):
+        stored.setdefault(key(tuple(values)), []).append(pk)
+    new_rows = list(zip(*columns.values(), strict=True)) if names else []
+    insert = []
+    for row in new_rows:
+        same = stored.get(key(row))
+        if same:
+            same.pop()
+        else:
+            insert.append(row)
+    gone = [pk for pks in stored.values() for pk in pks]
+    if gone:
+        model.objects.filter(round_id=round_id, pk__in=gone).delete()
+    if insert:
+        insert_columns(model, {name: [row[i] for row in insert] for i, name in enumerate(names)})
+    return len(new_rows)
+
+
 def replace_results(round_: Round, result: engine.RoundResult) -> int:
-    """Delete the round's stored results and insert the new ones. Call inside a transaction."""
-    delete_results([round_.pk])
+    """Make the round's stored results those of ``result`` (only changed rows are written;
+    see :func:`sync_rows`). Returns the number of result rows. Call inside a transaction."""
     return sum(
-        insert_columns(model, build(round_.organization_id, round_.pk, result)) for model, build in RESULT_TABLES
+        sync_rows(model, round_.pk, build(round_.organization_id, round_.pk, result)) for model, build in RESULT_TABLES
     )
 
 
@@ -739,8 +786,8 @@ def recompute_round(
     round whose raw answers retention deleted (``raw_answers_deleted_on``): its stored
     results are all that is left, and scoring an empty round would wipe them. The
     loading and scoring happen before the transaction; the transaction locks the
-    round row (so two workers recomputing the same round take turns), deletes
-    the round's previous results, writes the new ones and syncs its signals.
+    round row (so two workers recomputing the same round take turns), replaces
+    the results that changed (:func:`sync_rows`) and syncs its signals.
     """
     started = time.perf_counter()
     if not is_recomputable(round_):

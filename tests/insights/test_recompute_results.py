@@ -8,6 +8,8 @@ from peakos.models import TeamDependency
 from tests.factories import PriorityFactory
 from tests.insights.conftest import EXEC, IC
 
+RESULT_MODELS = (Snapshot, Participation, PriorityAlignment, CoordinationCell)
+
 pytestmark = pytest.mark.django_db
 
 FIELDS = ("scope_kind", "team_id", "layer", "depth", "dimension", "suppressed", "respondents", "score", "delta", "gap")
@@ -64,22 +66,44 @@ def test_a_crash_while_writing_leaves_the_previous_results(tenant_a, build_round
     before = _snapshot_values(round_)
     ids = sorted(Snapshot.objects.filter(round=round_).values_list("id", flat=True))
     participation = Participation.objects.filter(round=round_).count()
-    real_insert = services.insert_columns
-    calls = []
+    real_sync = services.sync_rows
 
-    def failing_insert(model, columns):
-        calls.append(model)
-        if len(calls) == 2:  # snapshots already written, participation next
-            raise RuntimeError("worker killed")
-        return real_insert(model, columns)
+    def crashing_sync(model, round_id, columns):
+        if model is Snapshot:  # as if the answers had changed: every shown score moves
+            columns = {**columns, "score": [None if v is None else v + 1 for v in columns["score"]]}
+            return real_sync(model, round_id, columns)
+        raise RuntimeError("worker killed")  # snapshots already rewritten, participation next
 
-    monkeypatch.setattr(services, "insert_columns", failing_insert)
+    monkeypatch.setattr(services, "sync_rows", crashing_sync)
     with pytest.raises(RuntimeError):
         recompute(round_)
 
     assert _snapshot_values(round_) == before
     assert sorted(Snapshot.objects.filter(round=round_).values_list("id", flat=True)) == ids
     assert Participation.objects.filter(round=round_).count() == participation
+
+
+def test_a_recompute_with_nothing_new_rewrites_nothing(tenant_a, build_round, recompute):
+    round_ = _round_with_everything(tenant_a, build_round)
+    recompute(round_)
+    ids = {m: sorted(m.objects.filter(round=round_).values_list("id", flat=True)) for m in RESULT_MODELS}
+    recompute(round_)
+    assert {m: sorted(m.objects.filter(round=round_).values_list("id", flat=True)) for m in RESULT_MODELS} == ids
+
+
+def test_only_changed_rows_are_rewritten_and_the_result_equals_a_fresh_write(tenant_a, build_round, recompute):
+    round_ = _round_with_everything(tenant_a, build_round)
+    recompute(round_)
+    fresh = _snapshot_values(round_)
+    leadership = Snapshot.objects.get(round=round_, scope_kind="leadership", dimension="alignment")
+    org = Snapshot.objects.get(round=round_, scope_kind="organization", dimension="alignment")
+    Snapshot.objects.filter(pk=leadership.pk).update(score=1.0)  # a stale row, as after earlier answers
+    Snapshot.objects.filter(pk=org.pk).delete()  # and a missing one
+    recompute(round_)
+    assert _snapshot_values(round_) == fresh
+    kept = set(Snapshot.objects.filter(round=round_).values_list("id", flat=True))
+    assert leadership.pk not in kept  # the stale row was replaced
+    assert len(kept) == len(fresh)
 
 
 def test_deltas_compare_with_the_previous_round_and_gaps_with_leadership(tenant_a, build_round, recompute):
