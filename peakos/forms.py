@@ -4,6 +4,8 @@ from django.contrib.auth import password_validation
 from peakos.i18n import language_choices, shipped_languages
 from peakos.models import Organization, Role, User
 
+PRIVACY_FIELDS = ("anonymity_threshold", "comment_threshold", "retention_months")
+
 
 class OrganizationSettingsForm(forms.ModelForm):
     default_language = forms.ChoiceField(
@@ -22,14 +24,23 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "timezone", "anonymity_threshold", "comment_threshold", "default_language", "languages"]
+        fields = [
+            "name",
+            "timezone",
+            "anonymity_threshold",
+            "comment_threshold",
+            "retention_months",
+            "default_language",
+            "languages",
+        ]
+        labels = {"retention_months": "Keep raw answers for (months)"}
 
     def __init__(self, *args, can_edit_privacy: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_language"].choices = language_choices(shipped_languages())
         self.fields["languages"].choices = language_choices(shipped_languages())
         if not can_edit_privacy:
-            for name in ("anonymity_threshold", "comment_threshold"):
+            for name in PRIVACY_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text += " Only an owner can change this."
 

@@ -67,12 +67,13 @@ def create_organization(*, name: str, slug: str, owner, timezone_name: str = "UT
 
 @transaction.atomic
 def update_organization_settings(*, membership: Membership, actor, **fields) -> Organization:
-    """Change name, timezone and (owners only) anonymity thresholds."""
+    """Change name, timezone, languages and (owners only: promises to employees) the anonymity
+    thresholds and the retention period."""
     org = Organization.objects.select_for_update().get(pk=membership.organization_id)
-    privacy = {"anonymity_threshold", "comment_threshold"}
+    privacy = {"anonymity_threshold", "comment_threshold", "retention_months"}
     changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
     if privacy & changed.keys() and not permissions.can_edit_privacy(membership):
-        raise PermissionDenied("Only an owner changes the anonymity thresholds.")
+        raise PermissionDenied("Only an owner changes the anonymity thresholds and the retention period.")
     if not permissions.can_manage(membership):
         raise PermissionDenied("Your role does not allow this.")
     before = {k: getattr(org, k) for k in changed}

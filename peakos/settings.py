@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Recomputes rounds whose answers are newer than their scores (a lost enqueue, a dead
     # worker): outages of the broker or cache heal by themselves.
     "insights-sweep": {"task": "insights.tasks.sweep_stale_rounds", "schedule": 120.0},
+    # Deletes raw answers and comments past each organization's retention period (results stay).
+    "surveys-retention": {"task": "surveys.tasks.apply_retention", "schedule": 6 * 3600.0},
 }
 
 CACHES = {

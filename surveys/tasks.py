@@ -13,7 +13,7 @@ from celery import shared_task
 
 from peakos.models import Organization
 from peakos.tenancy import org_scope
-from surveys.services import mail, schedule
+from surveys.services import mail, retention, schedule
 
 # Mail-server hiccups: retry with backoff. Sending is idempotent (see services/mail.py).
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 600, "max_retries": 8}
@@ -35,3 +35,9 @@ def send_invitations(organization_id: int, invitation_ids: list[int]) -> int:
 def send_reminders(organization_id: int, invitation_ids: list[int], due: str) -> int:
     with org_scope(Organization.objects.get(pk=organization_id)):
         return mail.send_reminders(invitation_ids=invitation_ids, due=datetime.fromisoformat(due))
+
+
+@shared_task(acks_late=True)
+def apply_retention() -> list[str]:
+    """Delete raw answers and comments past each organization's retention period (beat, every 6 hours)."""
+    return [str(report) for report in retention.apply_retention_everywhere()]

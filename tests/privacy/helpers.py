@@ -23,19 +23,24 @@ from tests.surveys.factories import make_survey, open_now, valid_answers, with_p
 RESULT_MODELS = (Snapshot, Participation, Release, PriorityAlignment, CoordinationCell)
 
 
-def answered_round(tenant, *, extra_people: int = 14, comment: str = "Keep going.") -> Round:
-    with_priorities_and_dependencies(tenant)
-    for i in range(extra_people):
-        team = tenant.team if i % 2 else tenant.other_team
-        PersonFactory(
-            organization=tenant.org, team=team, layer=Layer.INDIVIDUAL, email=f"extra{i}@{tenant.org.slug}.example"
-        )
-    round_ = open_now(make_survey(tenant))
+def answered_round(
+    tenant, *, survey=None, extra_people: int = 14, comment: str = "Keep going.", likert: str = "4"
+) -> Round:
+    """A closed, recomputed round; ``survey`` given: its next round (no new people)."""
+    if survey is None:
+        with_priorities_and_dependencies(tenant)
+        for i in range(extra_people):
+            team = tenant.team if i % 2 else tenant.other_team
+            PersonFactory(
+                organization=tenant.org, team=team, layer=Layer.INDIVIDUAL, email=f"extra{i}@{tenant.org.slug}.example"
+            )
+        survey = make_survey(tenant)
+    round_ = open_now(survey)
     invitations = list(Invitation.objects.filter(round=round_).order_by("person__email"))
     for invitation in invitations[2:]:
         sheet = selectors.answer_sheet(round_, team_id=invitation.team_id)
         submit.submit_response(
-            invitation=invitation, sheet=sheet, data=valid_answers(round_, invitation.team_id, comment=comment)
+            invitation=invitation, sheet=sheet, data=_answers(round_, invitation.team_id, comment, likert)
         )
     round_.refresh_from_db()
     insights_services.recompute_round(round_=round_)  # cuts the live release
@@ -44,6 +49,14 @@ def answered_round(tenant, *, extra_people: int = 14, comment: str = "Keep going
     assert round_.status == RoundStatus.CLOSED
     insights_services.recompute_round(round_=round_)
     return round_
+
+
+def _answers(round_: Round, team_id: int | None, comment: str, likert: str) -> dict[str, str]:
+    data = valid_answers(round_, team_id, comment=comment)
+    likert_names = {
+        i.name for i in selectors.answer_sheet(round_, team_id=team_id).items if i.question.kind == "likert5"
+    }
+    return {k: (likert if k in likert_names else v) for k, v in data.items()}
 
 
 def serialized_results(round_: Round, *, with_ids: bool = True) -> dict[str, list]:
