@@ -10,16 +10,22 @@
 * ``Pagination`` — page numbers, ``page_size`` up to 500; ``IdFilter`` / ``IdConverter``
   keep ids within the database's range (too large: 400 / 404, never a database error).
 * ``exception_handler`` — one error body for every status:
-  ``{"status": 400, "code": "invalid", "detail": "...", "errors": {"field": ["..."]}}``.
+  ``{"status": 400, "code": "invalid", "detail": "...", "errors": {"field": ["..."]}}``;
+  ``peakos.middleware.RequestGuardMiddleware`` gives the same body to what never reaches a DRF view's handler
+  (a body over ``API_MAX_BODY_BYTES``: 413; any unhandled exception: 500).
+* ``peakos.api_parsers.StrictJSONParser`` — JSON that nests deeper than ``MAX_JSON_DEPTH`` or holds a NUL or
+  a lone surrogate anywhere is a 400 naming the place, before any view code runs.
 * ``ApiSchema`` — documents those error responses on every operation.
 """
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 
 import django_filters
 from django import forms
+from django.core import signals
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -36,6 +42,8 @@ from peakos import permissions as rules
 from peakos.api_auth import resolve_organization
 from peakos.tenancy import org_scope
 
+logger = logging.getLogger("django.request")
+
 # --- Errors ------------------------------------------------------------------------------------
 
 
@@ -51,6 +59,7 @@ class ErrorSerializer(serializers.Serializer):
         "``rows`` for bulk requests, one entry per invalid row).",
     )
     retry_after = serializers.IntegerField(required=False, help_text="429 only: seconds to wait.")
+    max_bytes = serializers.IntegerField(required=False, help_text="413 only: the largest body the API takes.")
 
 
 ERROR_EXAMPLES = {
@@ -95,12 +104,32 @@ ERROR_EXAMPLES = {
         status_codes=["429"],
     ),
 }
+ERROR_EXAMPLES["413"] = OpenApiExample(
+    "Body too large",
+    value={
+        "status": 413,
+        "code": "request_too_large",
+        "detail": "The request body is larger than 20,971,520 bytes (20 MB), the API's limit; "
+        "split it into several requests.",
+        "max_bytes": 20971520,
+    },
+    response_only=True,
+    status_codes=["413"],
+)
+ERROR_EXAMPLES["500"] = OpenApiExample(
+    "Server error",
+    value={"status": 500, "code": "server_error", "detail": "Something went wrong on our side; nothing was changed."},
+    response_only=True,
+    status_codes=["500"],
+)
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input (field errors in ``errors``); nothing was changed.",
     "401": "No token, or an invalid or revoked one.",
     "403": "The token's (or user's) role does not allow this.",
     "404": "Not found in this organization (another organization's ids are never found).",
+    "413": "The body is larger than the API's limit (``max_bytes``, 20 MB by default); nothing was changed.",
     "429": "Too many requests for this token; retry after ``retry_after`` seconds.",
+    "500": "A fault on the server's side, reported to its operators; nothing was changed.",
 }
 
 
@@ -137,7 +166,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # Not an API error: a bug. Report it as Django reports a 500 (logs, ADMINS, Sentry),
+        # and answer in the API's shape rather than with the HTML 500 page.
+        request = context.get("request")
+        return server_error_response(getattr(request, "_request", request), exc)
     if isinstance(exc, exceptions.ValidationError):
         data = response.data
         errors = _flatten(data) if isinstance(data, dict) else {"non_field_errors": data}
@@ -154,12 +186,35 @@ def exception_handler(exc, context):
     return response
 
 
+def error_response(status_code: int, code: str, detail: str, **extra) -> JsonResponse:
+    """The API's error body outside a DRF view (middleware, the 404 of unknown paths)."""
+    return JsonResponse(
+        _error_body(status_code, code, detail, **extra),
+        status=status_code,
+        json_dumps_params={"separators": (",", ":")},
+    )
+
+
+def server_error_response(request, exc: BaseException) -> JsonResponse:
+    """A 500 in the API's error body, reported like any unhandled exception.
+
+    Django's own handler would send ``got_request_exception`` (Sentry, the test client)
+    and log to ``django.request`` (ADMINS); a handler that answers must do both itself.
+    """
+    signals.got_request_exception.send(sender=None, request=request)
+    logger.error(
+        "Internal Server Error: %s",
+        getattr(request, "path", "?"),
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"status_code": 500, "request": request},
+    )
+    return error_response(500, "server_error", "Something went wrong on our side; nothing was changed.")
+
+
 @csrf_exempt  # answers every method with the same 404, whatever the cookies
 def api_not_found(request, *args, **kwargs):
     """Unknown /api/v1/ paths answer in the API's error shape, not with the HTML 404 page."""
-    return JsonResponse(
-        _error_body(404, "not_found", "No such endpoint."), status=404, json_dumps_params={"separators": (",", ":")}
-    )
+    return error_response(404, "not_found", "No such endpoint.")
 
 
 # --- Ids in URLs and filters ------------------------------------------------------------------
@@ -314,9 +369,11 @@ class ApiSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["401", "403", "404", "429"]
+        codes = ["401", "403", "404", "429", "500"]
         if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
             codes.insert(0, "400")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

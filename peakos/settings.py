@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # The browser's language (cookie, Accept-Language); survey pages pick the person's own.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # /api/: bodies up to API_MAX_BODY_BYTES (else a JSON 413), unhandled errors as JSON 500s;
+    # elsewhere a form body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 page.
+    "peakos.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A logged-in user's chosen language (User.language) wins over the browser's.
@@ -212,6 +215,9 @@ CACHES = {
 
 # The REST API under /api/v1/ (peakos/api_urls.py; the shared pieces are in peakos/api_base.py).
 # Token first: its WWW-Authenticate header makes unauthenticated requests 401, not 403.
+# The largest API request body (bytes): 10,000 people with a dozen attributes each fit (about
+# 1 KB a row). Documented in the OpenAPI description; a larger body is a JSON 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=20 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "peakos.api_auth.ApiTokenAuthentication",
@@ -219,7 +225,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["peakos.api_parsers.StrictJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -242,7 +248,12 @@ SPECTACULAR_SETTINGS = {
         "**Lists** come in pages (`page`, `page_size` up to 500), filter by the parameters each one lists "
         "and sort with `ordering` (`-` for descending).\n\n"
         "**Errors** all look alike: `{status, code, detail}`, plus `errors` (messages per field) on 400 "
-        "and `retry_after` on 429. Another organization's ids are always 404.\n\n"
+        "and `retry_after` on 429. Another organization's ids are always 404. Every error, a 500 too, is "
+        "this JSON body.\n\n"
+        "**Limits.** A request body may be at most "
+        f"{API_MAX_BODY_BYTES:,} bytes ({API_MAX_BODY_BYTES // (1024 * 1024)} MB; a larger one is a 413 with "
+        "`max_bytes`), JSON nested at most 32 levels; text may not hold NUL characters or lone surrogates "
+        "(400). A bulk upsert takes at most 10,000 people.\n\n"
         "**Anonymity.** No figure covers fewer respondents than the organization's threshold: such scopes "
         "answer `suppressed: true` with null figures."
     ),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from peakos.models import Priority, Team
+from peakos.textcheck import BAD_CHARACTERS
 from surveys.models import COMMENT_MAX_LENGTH, Question, QuestionKind
 
 FIELD_RE = re.compile(r"^q\d+(_[tr]\d+)?$")
@@ -145,6 +146,15 @@ def _clean_item(item: SheetItem, data) -> list[AnswerInput]:
     kind = q.kind
     if kind == QuestionKind.TEXT:
         text = (data.get(item.name) or "").replace("\r\n", "\n").strip()
+        if BAD_CHARACTERS.search(text):
+            # PostgreSQL cannot store a NUL (pasted from a PDF, say). Refused rather than silently
+            # changed; the page shows the comment again without it (see views.answer).
+            raise ValidationError(
+                _(
+                    "Your comment contained an invisible character that cannot be saved (NUL). "
+                    "We removed it: check your comment and send it again."
+                )
+            )
         if len(text) > COMMENT_MAX_LENGTH:
             raise ValidationError(
                 _("Keep your comment under %(max)s characters (it has %(length)s).")

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from peakos import i18n, permissions
 from peakos.permissions import require
 from peakos.tenancy import org_scope
+from peakos.textcheck import BAD_CHARACTERS, strip_bad_characters
 from peakos.views import add_errors
 from surveys import selectors, sheet, throttle
 from surveys.bank import TEMPLATES
@@ -142,7 +143,19 @@ def _draft_key(round: Round) -> str:
     return f"peakos-survey-{round.organization_id}-{round.id}"
 
 
+def _shown_again(data):
+    """The submitted answers as the page shows them again: without characters no answer can
+    hold (a NUL in a comment), so sending the page again just works."""
+    if data is None or not any(BAD_CHARACTERS.search(v) for _, values in data.lists() for v in values):
+        return data
+    shown = data.copy()
+    for key, values in shown.lists():
+        shown.setlist(key, [strip_bad_characters(v) for v in values])
+    return shown
+
+
 def _sheet_context(answer_sheet, data, errors, languages: dict) -> dict:
+    data = _shown_again(data)
     return {
         "items": sheet.bind(
             answer_sheet, data, errors, language=languages["language"], fallback=languages["fallback_language"]

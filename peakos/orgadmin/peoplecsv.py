@@ -57,6 +57,7 @@ EXPORT_COLUMNS = (*REQUIRED_COLUMNS, "language")
 COLUMN_ALIASES = {"e_mail": "email", "manager_e_mail": "manager_email"}
 LAYER_LOOKUP = {**{v.casefold(): v for v in Layer.values}, **{label.casefold(): v for v, label in Layer.choices}}
 MAX_NAME = 200
+MAX_EMAIL = 254  # Person.email (Django's EmailField); RFC 5321's limit on a forward path
 BATCH = 1000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -197,7 +198,7 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
 
         for column, value in (("team", team), ("parent_team", parent), ("name", name)):
             if len(value) > MAX_NAME:
-                parsed.errors.append(RowError(row, column, f"longer than {MAX_NAME} characters"))
+                parsed.errors.append(RowError(row, column, _too_long(MAX_NAME, value)))
         if parent and not team:
             parsed.errors.append(RowError(row, "team", f"parent team “{parent}” is given but the team is empty"))
         if team:
@@ -213,6 +214,9 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         if not email:
             parsed.errors.append(RowError(row, "email", "e-mail is required"))
             continue
+        if len(email) > MAX_EMAIL:
+            parsed.errors.append(RowError(row, "email", _too_long(MAX_EMAIL, email)))
+            continue
         if not _is_email(email):
             parsed.errors.append(RowError(row, "email", f"“{email}” is not a valid e-mail address"))
             continue
@@ -224,7 +228,10 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         first_row_of_email[email] = row
         if not name:
             parsed.errors.append(RowError(row, "name", "name is required"))
-        if manager and not _is_email(manager):
+        if len(manager) > MAX_EMAIL:
+            parsed.errors.append(RowError(row, "manager_email", _too_long(MAX_EMAIL, manager)))
+            manager = ""
+        elif manager and not _is_email(manager):
             parsed.errors.append(RowError(row, "manager_email", f"“{manager}” is not a valid e-mail address"))
             manager = ""
         layer_value = LAYER_LOOKUP.get(layer.casefold()) if layer else Layer.INDIVIDUAL
@@ -254,6 +261,10 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
     if parsed.rows >= 1000:
         progress(f"read {parsed.rows} rows")
     return parsed
+
+
+def _too_long(limit: int, value: str) -> str:
+    return f"longer than {limit:,} characters (it has {len(value):,})"
 
 
 def _is_email(value: str) -> bool:
