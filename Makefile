@@ -44,10 +44,13 @@ messages-extract: install
 	$(MAKEMESSAGES)
 	$(MAKEMESSAGES) -d djangojs
 
+# Web, a Celery worker and beat in one command (peakos/management/commands/runall.py); without
+# CELERY_BROKER_URL they share an embedded filesystem broker under var/broker/. E-mails are files
+# in var/mail/, listed at http://$(HOST):$(PORT)/dev/mail/. One Ctrl-C stops all three.
 run: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runall $(HOST):$(PORT)
 
 test: install-test messages
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -67,4 +70,4 @@ bench: install-test
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache $(MO_FILES)
+	rm -rf $(VENV) db.sqlite3* var staticfiles .pytest_cache $(MO_FILES)

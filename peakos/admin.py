@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from peakos.models import (
     ApiToken,
     AuditEvent,
+    Heartbeat,
     MemberInvitation,
     Membership,
     Organization,
@@ -139,3 +140,11 @@ class OrganizationDeletionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    """When each background loop last ran (the survey scheduler's tick writes ``surveys-tick``)."""
+
+    list_display = ("name", "at")
+    readonly_fields = ("name", "at")

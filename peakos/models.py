@@ -481,3 +481,17 @@ class OrganizationDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} deleted {self.deleted_at:%Y-%m-%d} by {self.deleted_by_email or 'an operator'}"
+
+
+class Heartbeat(models.Model):
+    """The last time a background loop ran (not tenant data: one row per loop name).
+
+    The survey scheduler's tick writes ``surveys-tick`` each time beat has it run on a worker,
+    so pages that promise "the first round opens at …" can say when nothing would open it.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -88,3 +88,14 @@ def memberships_of(user) -> list[Membership]:
         .select_related("organization")
         .order_by("organization__name")
     )
+
+
+def heartbeat_is_fresh(name: str, *, max_age_seconds: float) -> bool:
+    """Whether the background loop ``name`` ran in the last ``max_age_seconds``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from peakos.models import Heartbeat
+
+    return Heartbeat.objects.filter(name=name, at__gte=timezone.now() - timedelta(seconds=max_age_seconds)).exists()

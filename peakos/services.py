@@ -223,3 +223,10 @@ def _keep_an_owner(target: Membership, new_role: str | None) -> None:
     )
     if not owners.exists():
         raise ValidationError("An organization always keeps at least one owner.")
+
+
+def record_heartbeat(*, name: str) -> None:
+    """Note that the background loop ``name`` ran just now (one row per loop, overwritten)."""
+    from peakos.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})

@@ -1,8 +1,11 @@
 """Peak OS settings, read from the environment (twelve-factor, as healthchecks does).
 
-Embedded default (no environment at all): SQLite file in the checkout, Celery
-tasks run eagerly in the web process, e-mail printed to the console. Set
-DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL and Redis.
+Embedded default (no environment at all): SQLite file in the checkout, e-mail
+written to var/mail/ (read at /dev/mail/). One-off ``manage.py`` commands run
+Celery tasks eagerly; ``manage.py runall`` (what ``make run`` starts) sets
+CELERY_BROKER_URL=filesystem:// so web, worker and beat share kombu's
+filesystem broker under var/broker/. Set DATABASE_URL / CELERY_BROKER_URL to use
+PostgreSQL and Redis (docs/operations.md).
 DJANGO_ENV=production switches on the hardened settings that
 `manage.py check --deploy` asks for.
 """
@@ -32,6 +35,8 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Local state of the embedded default: the filesystem broker, caught e-mails, beat's schedule, logs.
+VAR_DIR = Path(env.str("PEAKOS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,6 +118,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while an eager task writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # Under `make run` web, worker and beat write the same file: wait for the lock instead of
+    # failing, and take it when a transaction begins (a read lock upgraded later cannot wait).
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "peakos.User"
@@ -175,17 +184,38 @@ STORAGES = {
     },
 }
 
-# E-mail: console in development, SMTP (e.g. Mailpit in docker compose) when EMAIL_URL is set.
+# E-mail: SMTP when EMAIL_URL is set (production; Mailpit in docker compose). Otherwise, in
+# development, every message is a file under var/mail/ that the mail catcher at /dev/mail/ lists
+# with clickable survey links (peakos/mailcatcher.py); production without EMAIL_URL prints to the console.
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND",
+        default="django.core.mail.backends.console.EmailBackend"
+        if PRODUCTION
+        else "django.core.mail.backends.filebased.EmailBackend",
+    )
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Peak OS <no-reply@peakos.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: eager when no broker is configured, so `make run` needs no Redis.
+# Celery: eager when no broker is configured (one-off commands, a bare runserver; the test suite
+# forces eager in tests/conftest.py). `manage.py runall` sets CELERY_BROKER_URL=filesystem:// for
+# its web, worker and beat processes: kombu's filesystem transport, a directory per queue under
+# var/broker/, so `make run` really uses a worker and beat without any server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder both ways: every process reads and writes the same queue files.
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+    }
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None) or None
 CELERY_TASK_ACKS_LATE = True
@@ -193,9 +223,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Opens due survey rounds, closes ended ones, queues invitations and reminders.
-    "surveys-tick": {"task": "surveys.tasks.tick", "schedule": 60.0},
+    "surveys-tick": {"task": "surveys.tasks.tick", "schedule": env.float("SURVEYS_TICK_SECONDS", default=60.0)},
     # Opens review cycles on their day, e-mails reminders before due dates (idempotent within a day).
     "reviews-tick": {"task": "reviews.tasks.tick", "schedule": 3600.0},
     # Recomputes rounds whose answers are newer than their scores (a lost enqueue, a dead

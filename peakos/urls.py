@@ -8,17 +8,11 @@ Public pages (login, survey links, invitations) name their tenant by token.
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path
 
-from peakos import api_token_views, views
+from peakos import api_token_views, ops_views, views
 from peakos.lockout import client_ip, invitation_token, posted_email, throttle
 from surveys import views as survey_views
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
 
 org_patterns = [
     path("", views.org_home, name="org_home"),
@@ -37,7 +31,10 @@ org_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("dev/mail/", ops_views.dev_mail, name="dev_mail"),
+    path("dev/mail/<str:mail_id>/", ops_views.dev_mail_detail, name="dev_mail_detail"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -322,3 +322,18 @@ def templates() -> list[dict]:
         {"key": key, "label": label, "questions": [bank[k] for k in keys if k in bank]}
         for key, (label, keys) in TEMPLATES.items()
     ]
+
+
+def scheduler_running() -> bool:
+    """Whether Celery beat has had the survey tick run lately (its heartbeat, three intervals' grace).
+
+    Without beat nothing opens, reminds or closes rounds on time, so the survey page says so
+    instead of promising a time nobody keeps.
+    """
+    from django.conf import settings
+
+    from peakos.selectors import heartbeat_is_fresh
+    from surveys.tasks import SCHEDULER_HEARTBEAT
+
+    interval = float(settings.CELERY_BEAT_SCHEDULE["surveys-tick"]["schedule"])
+    return heartbeat_is_fresh(SCHEDULER_HEARTBEAT, max_age_seconds=max(3 * interval, 180.0))

@@ -12,6 +12,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from peakos.models import Organization
+from peakos.services import record_heartbeat
 from peakos.tenancy import org_scope
 from surveys.services import mail, retention, schedule
 
@@ -19,10 +20,21 @@ from surveys.services import mail, retention, schedule
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 600, "max_retries": 8}
 
 
-@shared_task(acks_late=True)
-def tick() -> str:
-    """Open due rounds, close ended ones, queue reminders and lost invitations."""
-    return str(schedule.tick())
+SCHEDULER_HEARTBEAT = "surveys-tick"
+
+
+@shared_task(bind=True, acks_late=True)
+def tick(self) -> str:
+    """Open due rounds, close ended ones, queue reminders and lost invitations.
+
+    Run through Celery (beat's schedule, on a worker) it also records the scheduler's
+    heartbeat, which the survey pages read to say whether rounds will open by themselves;
+    ``manage.py pulses_tick`` calls it directly and records none.
+    """
+    report = schedule.tick()
+    if not self.request.called_directly:
+        record_heartbeat(name=SCHEDULER_HEARTBEAT)
+    return str(report)
 
 
 @shared_task(acks_late=True, **RETRY)

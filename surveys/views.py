@@ -279,6 +279,7 @@ def survey_detail(request, org_slug, survey_id):
         "rounds": rounds,
         "has_open_round": any(r.status == RoundStatus.OPEN for r in rounds),
         "audience_size": len(selectors.audience_people(survey)),
+        "scheduler_running": selectors.scheduler_running(),
     }
     return render(request, "surveys/survey_detail.html", context)
 

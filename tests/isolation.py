@@ -53,6 +53,9 @@ PARAM_SOURCES: dict[str, Callable] = {
 PUBLIC_PATTERNS: dict[str, str] = {
     "home": "redirects to the user's own organizations",
     "healthz": "liveness probe, no data",
+    "readyz": "readiness probe: which dependency failed, no data",
+    "dev_mail": "development mail catcher: 404 unless DEBUG, staff or localhost only",
+    "dev_mail_detail": "development mail catcher: 404 unless DEBUG, staff or localhost only",
     "login": "authentication",
     "logout": "authentication",
     "password_change": "the user's own account",
