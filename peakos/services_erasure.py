@@ -1,4 +1,6 @@
-"""Erasing a person (GDPR Art. 17): everything that names them goes, every result stays.
+"""Erasing a person (GDPR Art. 17), and deleting a whole organization.
+
+Erasing a person: everything that names them goes, every result stays.
 
 What goes: the Person row and every row that hangs off it (their survey invitations, the
 extra tokens of those invitations and the double-submit guard rows that name an
@@ -19,15 +21,27 @@ before.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 
 from insights.models import ErasedInvitations
 from peakos import permissions
-from peakos.models import AuditEvent, MemberInvitation, Membership, PeopleImport, Person, Role, User
+from peakos.models import (
+    AuditEvent,
+    MemberInvitation,
+    Membership,
+    Organization,
+    OrganizationDeletion,
+    PeopleImport,
+    Person,
+    Role,
+    User,
+)
 from peakos.services import record_audit
 from surveys.models import Invitation
 
@@ -184,3 +198,68 @@ def erase_person(*, membership: Membership, actor, person: Person) -> ErasureRep
         membership_removed=login_membership is not None,
         audit_events_rewritten=rewritten,
     )
+
+
+# --------------------------------------------------------------------------- organizations
+
+logger = logging.getLogger("peakos.erasure")
+
+
+def _organization_paths() -> list[tuple[type[models.Model], str]]:
+    """Every model (all apps) with the lookup that finds an organization's rows in it:
+    its own foreign key to Organization, or one hop through a tenant model (tables that do
+    not carry ``organization`` themselves). Organization itself comes last."""
+    tenant = {}
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is Organization:
+                tenant[model] = f.name
+                break
+    paths = [(m, name) for m, name in tenant.items() if m is not Organization]
+    for model in apps.get_models():
+        if model in tenant or model is Organization or model._meta.proxy:
+            continue
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model in tenant:
+                paths.append((model, f"{f.name}__{tenant[f.related_model]}"))
+                break
+    return paths
+
+
+@transaction.atomic
+def delete_organization(*, membership: Membership, actor, confirm: str) -> OrganizationDeletion:
+    """Delete every row of every table that belongs to the organization (owners only).
+
+    ``confirm`` must repeat the slug. The organization's audit log goes with it, so an
+    operator-level ``OrganizationDeletion`` (slug, acting user, time; nothing else) and a
+    log line record it. Logins that belonged to no other organization are deleted too,
+    except the acting owner's own (they may start another organization).
+
+    Rows are deleted table by table without Django's collector (``_raw_delete``): the
+    team tree and questions are PROTECTed against piecemeal deletes, and every foreign
+    key is DEFERRABLE INITIALLY DEFERRED, so the checks run at commit, when nothing of the
+    organization is left to point at.
+    """
+    if not permissions.is_owner(membership):
+        raise PermissionDenied("Only an owner can delete the organization.")
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    if (confirm or "").strip().lower() != organization.slug:
+        raise ValidationError({"confirm": f"Type the organization's slug, “{organization.slug}”, to confirm."})
+    slug = organization.slug
+    member_ids = list(Membership.objects.filter(organization=organization).values_list("user_id", flat=True))
+    record = OrganizationDeletion.objects.create(
+        slug=slug,
+        deleted_by=actor if getattr(actor, "pk", None) else None,
+        deleted_by_email=getattr(actor, "email", ""),
+    )
+    for model, lookup in _organization_paths():
+        model._base_manager.filter(**{lookup: organization.pk})._raw_delete(model._base_manager.db)
+    Organization.objects.filter(pk=organization.pk)._raw_delete(Organization.objects.db)
+    orphans = (
+        User.objects.filter(pk__in=member_ids)
+        .exclude(pk=getattr(actor, "pk", None))
+        .exclude(pk__in=Membership.objects.with_scopes_disabled().values("user_id"))
+    )
+    orphans.delete()
+    logger.warning("organization %s deleted by %s", slug, record.deleted_by_email or "an operator")
+    return record

@@ -17,6 +17,8 @@ from surveys import views as survey_views
 org_patterns = [
     path("", views.org_home, name="org_home"),
     path("settings/", views.org_settings, name="org_settings"),
+    path("settings/export/", views.org_export, name="org_export"),
+    path("settings/delete/", views.org_delete, name="org_delete"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),

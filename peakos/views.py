@@ -10,19 +10,20 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.selectors import first_run_checklist
-from peakos import i18n, permissions, services
+from peakos import i18n, permissions, services, services_erasure, services_export
 from peakos.forms import AcceptInvitationForm, InviteForm, OrganizationSettingsForm, ProfileForm, RoleForm
 from peakos.models import MemberInvitation, Membership, Person, Priority, Role, Team, TeamDependency, current_period
+from peakos.orgadmin.forms import ConfirmTypedForm
 from peakos.permissions import require
 from peakos.selectors import memberships_of
 
@@ -88,6 +89,35 @@ def org_settings(request, org_slug):
             messages.success(request, "Settings saved.")
             return redirect("org_settings", org_slug=org_slug)
     return render(request, "peakos/org_settings.html", {"form": form, "can_edit_privacy": can_edit_privacy})
+
+
+@require(permissions.is_owner)
+def org_export(request, org_slug):
+    """Download all of the organization's data as a ZIP (owners; audited). POST: a link
+    prefetcher or scanner never triggers an export."""
+    if request.method != "POST":
+        return render(request, "peakos/org_export.html")
+    archive = services_export.export_organization(membership=request.membership, actor=request.user)
+    filename = f"{org_slug}-export-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+@require(permissions.is_owner)
+def org_delete(request, org_slug):
+    """Delete the organization and all of its data (owners), confirmed by typing the slug."""
+    form = ConfirmTypedForm(request.POST or None, expected=org_slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_erasure.delete_organization(
+                membership=request.membership, actor=request.user, confirm=form.cleaned_data["confirm"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            request.session.pop("last_org", None)
+            messages.success(request, f"The organization “{org_slug}” and all of its data were deleted.")
+            return redirect("home")
+    return render(request, "peakos/org_delete.html", {"form": form})
 
 
 @require(permissions.can_manage)
