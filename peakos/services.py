@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from peakos import permissions
 from peakos.i18n import shipped_languages
-from peakos.models import AuditEvent, MemberInvitation, Membership, Organization, Role
+from peakos.models import AuditEvent, MemberInvitation, Membership, Organization, Person, Role
 from peakos.tenancy import org_scope
 
 INVITATION_VALID_DAYS = 14
@@ -172,7 +173,103 @@ def accept_invitation(*, invitation: MemberInvitation, user=None, name: str = ""
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         record_audit(organization=org, actor=user, action="member.join", obj=membership, summary=user.email)
+        link_person_to_login(organization=org, user=user)
     return user, membership
+
+
+def link_person_to_login(*, organization: Organization, user) -> Person | None:
+    """Link the organization's Person with the user's e-mail to the login, if it has none yet.
+
+    Without it a manager who joins sees nothing of their own team: results and reviews
+    follow ``Person.user`` ("leads this team", own_team_ids). Call inside the org scope.
+    """
+    person = (
+        Person.objects.select_for_update()
+        .filter(organization=organization, email=user.email.lower(), user__isnull=True)
+        .first()
+    )
+    if person is None:
+        return None
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    record_audit(
+        organization=organization,
+        actor=user,
+        action="person.login",
+        obj=person,
+        summary=f"{person.name} linked to the login {user.email} (same e-mail, on joining)",
+    )
+    return person
+
+
+@transaction.atomic
+def set_person_login(*, membership: Membership, person: Person, user) -> Person:
+    """Link a person to a member's login (or unlink with ``user=None``), from the person page."""
+    if not permissions.can_manage(membership):
+        raise PermissionDenied("Your role does not allow this.")
+    org = membership.organization
+    if person.organization_id != org.id:
+        raise PermissionDenied
+    if user is not None and not Membership.objects.filter(organization=org, user=user).exists():
+        raise ValidationError({"user": f"{user.email} is not a member of {org.name}."})
+    if user is not None and Person.objects.filter(organization=org, user=user).exclude(pk=person.pk).exists():
+        other = Person.objects.filter(organization=org, user=user).exclude(pk=person.pk).first()
+        raise ValidationError({"user": f"{user.email} is already linked to {other.name}; unlink it there first."})
+    before = person.user
+    if before == user:
+        return person
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    record_audit(
+        organization=org,
+        actor=membership.user,
+        action="person.login",
+        obj=person,
+        summary=(f"{person.name}: login {before.email if before else 'none'} → {user.email if user else 'none'}"),
+        data={"before": before.pk if before else None, "after": user.pk if user else None},
+    )
+    return person
+
+
+@dataclass
+class PeopleInvited:
+    invited: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "who: why"
+
+
+@transaction.atomic
+def invite_people(*, membership: Membership, person_ids: list[int], role: str) -> PeopleInvited:
+    """Invite the selected people to log in with one role (the people list's bulk action).
+
+    People who already have a login here or an unexpired invitation are skipped and
+    named; everyone else gets the usual invitation e-mail (one audit event each).
+    """
+    if not permissions.can_manage(membership):
+        raise PermissionDenied("Your role does not allow this.")
+    if not permissions.can_grant(membership, role):
+        raise ValidationError({"role": "You cannot grant a role above your own."})
+    org = membership.organization
+    ids = sorted({int(i) for i in person_ids})
+    people = list(Person.objects.filter(organization=org, pk__in=ids).order_by("name"))
+    if not ids or len(people) != len(ids):
+        raise ValidationError("Select people of this organization.")
+    members = set(Membership.objects.filter(organization=org).values_list("user__email", flat=True))
+    pending = set(
+        MemberInvitation.objects.filter(
+            organization=org, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        ).values_list("email", flat=True)
+    )
+    result = PeopleInvited()
+    for person in people:
+        if person.email in members or person.user_id:
+            result.skipped.append(f"{person.name}: already has a login")
+        elif person.email in pending:
+            result.skipped.append(f"{person.name}: already invited")
+        else:
+            invite_member(membership=membership, email=person.email, role=role)
+            result.invited.append(person.name)
+            pending.add(person.email)
+    return result
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from peakos.i18n import language_choices, language_name, organization_languages
-from peakos.models import Layer, Person, Priority, PriorityLevel, Team, TeamKind, validate_period
+from peakos.models import Layer, Person, Priority, PriorityLevel, Role, Team, TeamKind, User, validate_period
 from peakos.orgadmin.peoplecsv import decode_upload
 from peakos.orgadmin.services import BULK_ACTIONS
 
@@ -175,10 +175,19 @@ class IdListField(forms.Field):
             raise forms.ValidationError("Select people from the list.")
 
 
+INVITE_ACTION = "invite"
+
+
 class BulkPeopleForm(forms.Form):
     people = IdListField(required=True, error_messages={"required": "Select at least one person."})
-    action = forms.ChoiceField(choices=[("", "Choose an action"), *BULK_ACTIONS.items()])
+    action = forms.ChoiceField(
+        choices=[("", "Choose an action"), *BULK_ACTIONS.items(), (INVITE_ACTION, "Invite to log in")]
+    )
     team = TeamChoiceField(queryset=Team.objects.none(), required=False, empty_label="— team —")
+    # For "Invite to log in": managers see their team's results and file its review.
+    role = forms.ChoiceField(
+        choices=[(v, label) for v, label in Role.choices if v != Role.OWNER], required=False, initial=Role.MANAGER
+    )
     layer = forms.ChoiceField(choices=[("", "— layer —"), *Layer.choices], required=False)
     manager_email = PersonByEmailField(required=False, label="Manager (e-mail)")
 
@@ -273,3 +282,16 @@ class ConfirmTypedForm(forms.Form):
         if value.lower() != self.expected.lower():
             raise forms.ValidationError(f"Type “{self.expected}” exactly to confirm; nothing was changed.")
         return value
+
+
+class PersonLoginForm(forms.Form):
+    """Which member's login is this person (their results and reviews follow it)."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="— no login —", label="Login"
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(memberships__organization=organization).order_by("email")
+        self.fields["user"].label_from_instance = lambda u: f"{u.email}" + (f" ({u.name})" if u.name else "")

@@ -10,9 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from peakos import permissions, services_erasure
+from peakos import services as core_services
 from peakos.models import PeopleImport, Person
 from peakos.orgadmin import importer, selectors, services
-from peakos.orgadmin.forms import BulkPeopleForm, ConfirmTypedForm, ImportForm, PeopleFilterForm, PersonForm
+from peakos.orgadmin.forms import (
+    INVITE_ACTION,
+    BulkPeopleForm,
+    ConfirmTypedForm,
+    ImportForm,
+    PeopleFilterForm,
+    PersonForm,
+    PersonLoginForm,
+)
 from peakos.orgadmin.peoplecsv import REQUIRED_COLUMNS, export_people_csv
 from peakos.orgadmin.views import manage
 from peakos.permissions import require
@@ -60,6 +69,8 @@ def people_bulk(request, org_slug):
             messages.error(request, " ".join(errors))
         return redirect(back)
     data = form.cleaned_data
+    if data["action"] == INVITE_ACTION:
+        return _invite_selected(request, data, back)
     try:
         changed = services.bulk_update_people(
             organization=org,
@@ -74,6 +85,21 @@ def people_bulk(request, org_slug):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{services.BULK_ACTIONS[data['action']]}: {changed} people updated.")
+    return redirect(back)
+
+
+def _invite_selected(request, data: dict, back: str):
+    try:
+        result = core_services.invite_people(
+            membership=request.membership, person_ids=data["people"], role=data.get("role") or "manager"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    if result.invited:
+        messages.success(request, f"Invitation sent to {len(result.invited)}: {', '.join(result.invited)}.")
+    if result.skipped:
+        messages.warning(request, "Not invited: " + "; ".join(result.skipped) + ".")
     return redirect(back)
 
 
@@ -113,7 +139,7 @@ def person_new(request, org_slug):
 @manage
 def person_detail(request, org_slug, person_id):
     org = request.organization
-    person = get_object_or_404(Person.objects.select_related("team", "manager"), pk=person_id)
+    person = get_object_or_404(Person.objects.select_related("team", "manager", "user"), pk=person_id)
     form = PersonForm(request.POST or None, organization=org, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -142,6 +168,7 @@ def person_detail(request, org_slug, person_id):
         "person": person,
         "reports": reports,
         "can_erase": permissions.is_owner(request.membership),
+        "login_form": PersonLoginForm(organization=org, initial={"user": person.user_id}),
     }
     return render(request, "peakos/manage/person_form.html", context)
 
@@ -170,6 +197,27 @@ def person_erase(request, org_slug, person_id):
     return render(
         request, "peakos/manage/person_erase.html", {"form": form, "person": person, "invitations": invitations}
     )
+
+
+@require_POST
+@manage
+def person_login(request, org_slug, person_id):
+    """Link the person to a member's login, or unlink it (audit-logged)."""
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
+    form = PersonLoginForm(request.POST, organization=request.organization)
+    if not form.is_valid():
+        messages.error(request, "Choose a member of this organization.")
+    else:
+        user = form.cleaned_data["user"]
+        try:
+            core_services.set_person_login(membership=request.membership, person=person, user=user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"{person.name} is linked to {user.email}." if user else f"{person.name} has no login now."
+            )
+    return redirect("manage_person", org_slug=org_slug, person_id=person.pk)
 
 
 # --------------------------------------------------------------------------- CSV import and export

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from peakos.models import AuditEvent, Membership, Organization, Person, Priority, PriorityLevel, TeamDependency
+from peakos.models import (
+    AuditEvent,
+    Membership,
+    Organization,
+    Person,
+    Priority,
+    PriorityLevel,
+    Team,
+    TeamDependency,
+)
 from peakos.selectors import TeamTree, subtree_ids, team_tree
 
 PEOPLE_PER_PAGE = 50
@@ -75,6 +84,12 @@ def people_page(
     if layer:
         people = people.filter(layer=layer)
     people = people.select_related("team", "manager").order_by("name", "id")
+    # Suggested for an invitation: people without a login who lead a team or manage someone
+    # (they are the ones who read their team's results and file its review).
+    people = people.annotate(
+        leads_a_team=Exists(Team.objects.filter(lead=OuterRef("pk"), archived=False)),
+        manages_someone=Exists(Person.objects.filter(manager=OuterRef("pk"), active=True)),
+    )
     return Paginator(people, PEOPLE_PER_PAGE).get_page(page)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/bulk/", people_views.people_bulk, name="manage_people_bulk"),
     path("people/<int:person_id>/", people_views.person_detail, name="manage_person"),
     path("people/<int:person_id>/erase/", people_views.person_erase, name="manage_person_erase"),
+    path("people/<int:person_id>/login/", people_views.person_login, name="manage_person_login"),
     path("people/import/", people_views.people_import, name="manage_import"),
     path("people/import/<int:import_id>/", people_views.people_import_preview, name="manage_import_preview"),
     path("people/export.csv", people_views.people_export, name="manage_export"),

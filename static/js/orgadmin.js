@@ -12,8 +12,8 @@
   }
   var action = document.getElementById("bulk_action");
   if (action) {
-    var needs = { move: "bulk_team", layer: "bulk_layer", manager: "bulk_manager_email" };
-    var fields = ["bulk_team", "bulk_layer", "bulk_manager_email"].map(function (id) { return document.getElementById(id); });
+    var needs = { move: "bulk_team", layer: "bulk_layer", manager: "bulk_manager_email", invite: "bulk_role" };
+    var fields = ["bulk_team", "bulk_layer", "bulk_manager_email", "bulk_role"].map(function (id) { return document.getElementById(id); });
     var sync = function () {
       fields.forEach(function (field) {
         if (field) { field.hidden = needs[action.value] !== field.id; }
