@@ -73,6 +73,15 @@ class PersonUpdate:
 
 
 @dataclass
+class LeadChange:
+    team: int | str  # an existing team id or a new team's key
+    name: str
+    before: str  # the current lead's e-mail, "" for none
+    after: str
+    row: int
+
+
+@dataclass
 class Plan:
     """What an import would do. Built from the file and one read of the organization."""
 
@@ -81,6 +90,7 @@ class Plan:
     people_to_deactivate: list[tuple[int, str, str]] = field(default_factory=list)  # id, email, name
     teams_to_create: list[NewTeam] = field(default_factory=list)
     teams_to_move: list[TeamMove] = field(default_factory=list)
+    leads_to_set: list[LeadChange] = field(default_factory=list)
     unchanged: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -95,6 +105,7 @@ class Plan:
             or self.people_to_deactivate
             or self.teams_to_create
             or self.teams_to_move
+            or self.leads_to_set
         )
 
     def summary(self) -> dict[str, int]:
@@ -106,6 +117,7 @@ class Plan:
             "unchanged": self.unchanged,
             "teams_created": len(self.teams_to_create),
             "teams_moved": len(self.teams_to_move),
+            "leads_set": len(self.leads_to_set),
         }
 
     def summary_line(self) -> str:
@@ -113,6 +125,7 @@ class Plan:
         return (
             f"{s['created']} created, {s['updated']} updated, {s['deactivated']} deactivated, "
             f"{s['unchanged']} unchanged; {s['teams_created']} teams created, {s['teams_moved']} moved"
+            + (f", {s['leads_set']} team leads set" if s["leads_set"] else "")
         )
 
     def change_lines(self, limit: int | None = None) -> list[str]:
@@ -124,6 +137,7 @@ class Plan:
             what = "; ".join(f"{f}: {b or '(none)'} → {a or '(none)'}" for f, b, a in update.changes)
             lines.append(f"{update.source.email}: {what}")
         lines += [f"deactivate {email}" for _, email, _ in self.people_to_deactivate]
+        lines += [f"team {c.name}: lead {c.before or '(none)'} → {c.after}" for c in self.leads_to_set]
         return lines if limit is None else lines[:limit]
 
     def fingerprint(self) -> str:
@@ -296,6 +310,7 @@ def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, dea
             cycle = _rotate(cycle, min(rows, key=lambda e: in_file[e].row))
             path = " → ".join([*cycle, cycle[0]])
             plan.errors.append(RowError(in_file[cycle[0]].row, "manager_email", f"manager loop: {path}"))
+    _plan_leads(organization, plan, parsed, in_file, existing, email_of)
     if plan.errors:
         return
 
@@ -341,6 +356,28 @@ def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, dea
         plan.people_to_deactivate = sorted(
             (values[0], email, values[1]) for email, values in existing.items() if values[5] and email not in in_file
         )
+
+
+def _plan_leads(organization: Organization, plan: Plan, parsed: ParsedFile, in_file, existing, email_of) -> None:
+    """Team leads named by ``lead_email``: a person of the file or of the organization."""
+    mentions = [(key, m) for key, m in parsed.teams.items() if m.lead_email]
+    if not mentions:
+        return
+    lead_of = dict(Team.objects.filter(organization=organization).values_list("id", "lead_id"))
+    for key, mention in mentions:
+        if mention.lead_email not in in_file and mention.lead_email not in existing:
+            plan.errors.append(
+                RowError(
+                    mention.lead_row,
+                    "lead_email",
+                    f"unknown team lead “{mention.lead_email}”: not in this file and not in {organization.name}",
+                )
+            )
+            continue
+        team = plan.team_ids.get(key, key)
+        before = email_of.get(lead_of.get(team)) or "" if isinstance(team, int) else ""
+        if before != mention.lead_email:
+            plan.leads_to_set.append(LeadChange(team, mention.name, before, mention.lead_email, mention.lead_row))
 
 
 # --------------------------------------------------------------------------- applying
@@ -474,6 +511,10 @@ def _apply(organization: Organization, plan: Plan, progress: Progress) -> None:
     for start in range(0, len(updates), BATCH):
         _update_people(organization, updates[start : start + BATCH], now)
         progress(f"updated {min(start + BATCH, len(updates))} of {len(updates)} people")
+    if plan.leads_to_set:
+        Team.objects.bulk_update(
+            [Team(id=resolve(c.team), lead_id=id_of[c.after]) for c in plan.leads_to_set], ["lead"], batch_size=BATCH
+        )
     ids = [pid for pid, _, _ in plan.people_to_deactivate]
     for start in range(0, len(ids), 500):  # SQLite limits the number of query parameters
         Person.objects.filter(id__in=ids[start : start + 500]).update(active=False, updated_at=now)

@@ -20,6 +20,10 @@ The file has a header row and one row per person::
   Peak OS does not ship falls back to its language (``de-AT`` → ``de``). Empty means the
   organization's default language; a file without the column leaves languages alone.
   It must be one of the organization's enabled languages (checked in the importer).
+* ``lead_email`` (optional column) names the lead of the row's ``team``: a person in the file
+  or already in the organization (an unknown address is an error of its row). Rows of one
+  team must not name two leads; an empty cell or a file without the column leaves leads alone.
+  The lead files the team's business review and sees its results once invited.
 * A row with only ``team`` (and ``parent_team``) filled declares a team without
   people; the export writes such rows so the whole tree survives a round trip.
 * Row numbers are the file's line numbers: the header is row 1.
@@ -50,7 +54,7 @@ from peakos.i18n import bcp47, normalize_language, shipped_languages
 from peakos.models import Layer, Organization, Person, Team
 
 REQUIRED_COLUMNS = ("email", "name", "team", "parent_team", "manager_email", "layer")
-OPTIONAL_COLUMNS = ("language",)
+OPTIONAL_COLUMNS = ("language", "lead_email")
 # Columns of their own: never attributes.
 RESERVED_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 EXPORT_COLUMNS = (*REQUIRED_COLUMNS, "language")
@@ -121,6 +125,8 @@ class TeamMention:
     parent_key: str = ""  # "" when the file does not say
     parent_row: int = 0  # the row that set the parent
     first_row: int = 0
+    lead_email: str = ""  # "" when the file does not say
+    lead_row: int = 0
 
 
 @dataclass
@@ -205,6 +211,9 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
             _mention_team(parsed, row, team, parent)
         if parent:
             _mention_team(parsed, row, parent, "")
+        lead = cell("lead_email").lower() if "lead_email" in col else ""
+        if lead:
+            _mention_lead(parsed, row, team, lead)
 
         language_cell = cell("language") if "language" in col else ""
         if not email and not name and not manager and not layer and not language_cell:
@@ -273,6 +282,26 @@ def _is_email(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _mention_lead(parsed: ParsedFile, row: int, team: str, lead: str) -> None:
+    if not team:
+        parsed.errors.append(RowError(row, "lead_email", "a team lead is given but the team is empty"))
+        return
+    if not _is_email(lead):
+        parsed.errors.append(RowError(row, "lead_email", f"“{lead}” is not a valid e-mail address"))
+        return
+    mention = parsed.teams[team.casefold()]
+    if mention.lead_email and mention.lead_email != lead:
+        parsed.errors.append(
+            RowError(
+                row,
+                "lead_email",
+                f"team “{mention.name}” already has lead “{mention.lead_email}” on row {mention.lead_row}",
+            )
+        )
+    elif not mention.lead_email:
+        mention.lead_email, mention.lead_row = lead, row
 
 
 def _mention_team(parsed: ParsedFile, row: int, name: str, parent: str) -> None:

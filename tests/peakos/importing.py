@@ -32,7 +32,7 @@ def snapshot(org) -> dict:
             )
         ),
         "teams": sorted(
-            Team.objects.filter(organization=org).values_list("id", "name", "kind", "parent_id", "archived")
+            Team.objects.filter(organization=org).values_list("id", "name", "kind", "parent_id", "lead_id", "archived")
         ),
     }
 

@@ -40,6 +40,7 @@ def test_import_creates_the_team_tree_people_managers_and_attributes(tenant_a):
         "unchanged": 0,
         "teams_created": 5,
         "teams_moved": 0,
+        "leads_set": 0,
     }
     teams = {t.name: t for t in Team.objects.filter(organization=org).select_related("parent")}
     assert teams["Leadership"].parent is None and teams["Leadership"].kind == TeamKind.LEADERSHIP
