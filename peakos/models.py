@@ -68,6 +68,9 @@ class User(AbstractUser):
         blank=True,
         help_text="The language of the app for this user; blank: the browser's.",
     )
+    # Part of the session hash (get_session_auth_hash): raising it logs this user out of every
+    # session, as a password change does. Raised when they lose a role (peakos.services.end_sessions).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -76,6 +79,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django checks this against the hash stored in each session on every request (and with
+        each SECRET_KEY_FALLBACKS secret); a session made before the epoch was raised no longer
+        matches, so it is logged out."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "peakos.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()

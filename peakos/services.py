@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -290,6 +290,8 @@ def change_role(*, membership: Membership, target: Membership, role: str) -> Mem
         obj=target,
         summary=f"{target.user.email}: {old} → {role}",
     )
+    if permissions.ROLE_RANK[Role(role)] < permissions.ROLE_RANK[Role(old)]:
+        _role_lost(target=target, old_role=old, new_role=role, actor=membership.user)
     return target
 
 
@@ -307,7 +309,22 @@ def remove_member(*, membership: Membership, target: Membership) -> None:
         obj=target,
         summary=target.user.email,
     )
+    _role_lost(target=target, old_role=target.role, new_role=None, actor=membership.user)
     target.delete()
+
+
+def end_sessions(user) -> None:
+    """Log ``user`` out of every session (every browser, every device): their session hash
+    includes ``session_epoch`` (peakos.models.User), so raising it invalidates them all. A view
+    acting for the user themself keeps its own session with ``update_session_auth_hash``."""
+    type(user).objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def _role_lost(*, target: Membership, old_role: str, new_role: str | None, actor) -> None:
+    """What follows a demotion or a removal, inside the same transaction: sessions opened with
+    the old privileges end (a browser left open must not keep admin pages)."""
+    end_sessions(target.user)
 
 
 def _keep_an_owner(target: Membership, new_role: str | None) -> None:

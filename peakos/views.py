@@ -6,7 +6,7 @@ Views under /o/<org_slug>/ run inside the tenant scope set by TenantMiddleware:
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -152,8 +152,15 @@ def member_role(request, org_slug, membership_id):
         services.change_role(membership=request.membership, target=target, role=form.cleaned_data["role"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{target.user.email} is now {target.get_role_display().lower()}.")
+        return redirect("members", org_slug=org_slug)
+    messages.success(request, f"{target.user.email} is now {target.get_role_display().lower()}.")
+    if target.user_id == request.user.pk:
+        # One's own privileges changed: a new session key (a key copied before is worth nothing),
+        # and this session stays valid while the user's other sessions end (services.end_sessions).
+        request.user.refresh_from_db(fields=["session_epoch"])
+        update_session_auth_hash(request, request.user)
+        if not permissions.can_manage(target):
+            return redirect("org_home", org_slug=org_slug)
     return redirect("members", org_slug=org_slug)
 
 
