@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('peakos', '0005_languages'),
+        ('peakos', '0007_heartbeat'),
     ]
 
     operations = [
