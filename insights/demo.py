@@ -223,3 +223,12 @@ def seed_northwind() -> int:
 
 def seed() -> None:
     seed_northwind()
+
+
+def refresh_organization_signals() -> None:
+    """Run the organization-level detectors (reviews' signals) over every demo organization."""
+    from peakos.demo import DEMO_SLUGS
+
+    for org in Organization.objects.filter(slug__in=DEMO_SLUGS):
+        with org_scope(org):
+            services.run_organization_detectors(org)

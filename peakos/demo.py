@@ -7,11 +7,15 @@ come from a fixed random seed, so a second run changes nothing.
 
 from __future__ import annotations
 
+import fcntl
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from peakos.models import (
     Layer,
@@ -29,6 +33,37 @@ from peakos.models import (
 from peakos.tenancy import org_scope
 
 DEMO_PASSWORD = "peakos-demo-2026"
+DEMO_SLUGS = ("northwind", "globex")
+# pg_advisory_lock key of seed_demo ("peak" in ASCII): any number no other lock uses.
+SEED_LOCK_KEY = 0x7065616B
+
+
+@contextmanager
+def seed_lock() -> Iterator[None]:
+    """Hold the database-wide seeding lock: a second ``seed_demo`` waits for the first.
+
+    Every step looks objects up by natural key, but two runs interleaving would both miss a
+    row and both insert it (an IntegrityError). PostgreSQL: a session advisory lock; SQLite:
+    an exclusive file lock beside the database file (an in-memory database has no second
+    process to wait for).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [SEED_LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SEED_LOCK_KEY])
+        return
+    database = Path(str(connection.settings_dict["NAME"]))
+    if connection.vendor != "sqlite" or not database.is_file():
+        yield
+        return
+    with open(f"{database}.seed-lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
 
 FIRST = [
     "Ava",

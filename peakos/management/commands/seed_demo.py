@@ -25,10 +25,16 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DJANGO_ENV=production: the demo logins use a public password. "
                 "Pass --force if you really want them."
             )
-        logins = demo.seed()
-        surveys_demo.seed()
-        insights_demo.seed()
-        reviews_demo.seed()
+        # One seeding at a time (two `make run`s, or compose's one-shot service and a person):
+        # the second waits, then finds everything there and changes nothing.
+        with demo.seed_lock():
+            logins = demo.seed()
+            surveys_demo.seed()
+            insights_demo.seed()
+            reviews_demo.seed()
+            # The organization-level signals read the reviews, which exist only now: without this a
+            # first run would lack the review signals a second run adds.
+            insights_demo.refresh_organization_signals()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         for login in logins:
             self.stdout.write(f"  {login.organization:<22} {login.role:<8} {login.email:<32} {login.password}")
