@@ -130,7 +130,7 @@ def schedule_recompute(round_id: int, organization_id: int | None = None) -> Non
     transaction.on_commit(enqueue, robust=True)
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+@shared_task(acks_late=True)
 def sweep_stale_rounds() -> int:
     """Beat, every few minutes: recompute every round whose answers are newer than its
     scores (``insights.selectors.stale_rounds``), so a broker, cache or worker outage

@@ -197,6 +197,9 @@ else:
         else "django.core.mail.backends.filebased.EmailBackend",
     )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A mail server that accepts the connection and never answers must not hold a worker:
+# every SMTP socket operation gives up after this many seconds (the send task retries).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=vars().get("EMAIL_TIMEOUT") or 20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Peak OS <no-reply@peakos.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -219,7 +222,43 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None) or None
 CELERY_TASK_ACKS_LATE = True
+# acks_late alone acks a task whose pool process was SIGKILLed (OOM killer): reject it
+# instead, so the broker hands it out again at once (every task is safe to run twice).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits (seconds): soft raises inside the task (mail tasks release their claim and
+# retry; a recompute is left to the insights sweep), hard kills the pool process. Mail
+# is short, a recompute of a 10,000-person round long. Every task gets the default;
+# CELERY_TASK_ANNOTATIONS below sets each kind's own.
+CELERY_MAIL_SOFT_TIME_LIMIT = env.int("CELERY_MAIL_SOFT_TIME_LIMIT", default=60)
+CELERY_MAIL_TIME_LIMIT = env.int("CELERY_MAIL_TIME_LIMIT", default=90)
+CELERY_RECOMPUTE_SOFT_TIME_LIMIT = env.int("CELERY_RECOMPUTE_SOFT_TIME_LIMIT", default=540)
+CELERY_RECOMPUTE_TIME_LIMIT = env.int("CELERY_RECOMPUTE_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+_MAIL_LIMITS = {"soft_time_limit": CELERY_MAIL_SOFT_TIME_LIMIT, "time_limit": CELERY_MAIL_TIME_LIMIT}
+_RECOMPUTE_LIMITS = {"soft_time_limit": CELERY_RECOMPUTE_SOFT_TIME_LIMIT, "time_limit": CELERY_RECOMPUTE_TIME_LIMIT}
+CELERY_TASK_ANNOTATIONS = {
+    "surveys.tasks.send_invitations": _MAIL_LIMITS,
+    "surveys.tasks.send_reminders": _MAIL_LIMITS,
+    "reviews.tasks.send_review_invitations": _MAIL_LIMITS,
+    "reviews.tasks.notify_review_decision": _MAIL_LIMITS,
+    "insights.tasks.recompute_round": _RECOMPUTE_LIMITS,
+    "insights.tasks.recompute_org": _RECOMPUTE_LIMITS,
+    "insights.tasks.sweep_stale_rounds": {"soft_time_limit": 120, "time_limit": 150},
+}
+# Redis redelivers a task that was taken but never acked (a whole worker killed) after
+# this long: above the longest task's hard limit, or a running recompute would be handed
+# to a second worker. Countdown/ETA tasks (the one-minute debounce) are far below it.
+if not CELERY_BROKER_URL.startswith("filesystem://"):  # the filesystem broker's options are above
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_RECOMPUTE_TIME_LIMIT + 300)
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Recycle pool processes: after this many tasks, or once one grows past this many KiB
+# (pandas/numpy recomputes of big rounds), a fresh process takes over between tasks.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=768_000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

@@ -357,9 +357,9 @@ class Invitation(models.Model):
     """A person invited to a round. Records *that* they answered, never *what*.
 
     ``team`` and ``layer`` are the person's at the time the round opened (the audience
-    snapshot); participation per team counts these. ``token_hash`` is set when the
-    first e-mail is sent (the raw token only ever exists in that e-mail); reminders
-    carry fresh tokens stored in ``InvitationToken``.
+    snapshot); participation per team counts these. ``token_hash`` is set when a send
+    task claims the first e-mail (the raw token only ever exists in that e-mail);
+    reminders carry fresh tokens stored in ``InvitationToken``.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -368,7 +368,11 @@ class Invitation(models.Model):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # When the mail server accepted the first e-mail (set only after SMTP said yes).
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A send task's lease on the first e-mail (surveys/services/mail.py): a claim older
+    # than CLAIM_LEASE whose e-mail never reached the mail server is taken again.
+    send_claimed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     # Day precision on purpose: a finer time could be matched to a response's order.
     used_at = models.DateTimeField(null=True, blank=True)

@@ -10,14 +10,22 @@ from datetime import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from peakos.models import Organization
 from peakos.services import record_heartbeat
 from peakos.tenancy import org_scope
 from surveys.services import mail, retention, schedule
 
-# Mail-server hiccups: retry with backoff. Sending is idempotent (see services/mail.py).
-RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 600, "max_retries": 8}
+# Mail-server hiccups — refused, reset, a server that never answers (EMAIL_TIMEOUT, or
+# the soft time limit in CELERY_TASK_ANNOTATIONS): retry with backoff, the claim of the
+# message in flight released. Sending is idempotent (see services/mail.py).
+RETRY = {
+    "autoretry_for": (SMTPException, OSError, SoftTimeLimitExceeded),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
 
 
 SCHEDULER_HEARTBEAT = "surveys-tick"

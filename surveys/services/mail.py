@@ -1,15 +1,20 @@
 """Invitation and reminder e-mails, sent in batches by Celery tasks, never twice.
 
-Idempotency: each invitation is *claimed* with a conditional UPDATE
-(``SET sent_at = now, token_hash = … WHERE id = … AND sent_at IS NULL``) that commits
-before the message is handed to the mail server, and only the task whose UPDATE
-changed the row sends. A retried or duplicated task finds the row claimed and sends
-nothing. We claim *before* sending on purpose: if the worker dies between the claim
-and the SMTP call, that person gets no first e-mail (the tick does not re-send a
-claimed invitation; the reminder brings a fresh link) — whereas marking *after*
-sending would e-mail them twice when a worker dies after the SMTP call. Failures the
-mail server reports (connection refused, timeouts) release the claim and the task
-retries, so a transient outage loses nothing.
+Idempotency, with a lease: each invitation is *claimed* with a conditional UPDATE
+(``SET send_claimed_at = now, token_hash = … WHERE id = … AND sent_at IS NULL AND``
+no live claim) that commits before the message is handed to the mail server, and only
+the task whose claim took the row sends. ``sent_at`` is written only **after** the mail
+server accepted the message, so a sent invitation is never claimed again, and a retried
+or duplicated task finds a live claim and sends nothing. If the worker dies between the
+claim and the hand-off (OOM killer, SIGKILL, a hard time limit), the claim expires after
+``CLAIM_LEASE`` (longer than the send task's hard time limit) and the next scheduler tick
+hands the invitation to a send task again — so nobody misses their first e-mail. The
+re-claim keeps the previous claim's link valid (as an ``InvitationToken``): in the rare
+case that the dead worker's message did reach the server before ``sent_at`` was written,
+the person gets two e-mails whose links both work, never a dead link. Failures the mail
+server reports (connection refused, timeouts — ``EMAIL_TIMEOUT`` bounds a server that
+accepts and never answers) release the claim and the task retries, so a transient
+outage loses nothing.
 
 The raw token exists only in the e-mail: the claim stores its SHA-256. Reminders carry
 a fresh token (stored as an ``InvitationToken``) because the first one cannot be
@@ -25,11 +30,12 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -121,32 +127,72 @@ def _minutes_by_round(invitations) -> dict[int, int]:
     return out
 
 
+# A send task's hold on an invitation: longer than the mail task's hard time limit
+# (CELERY_MAIL_TIME_LIMIT, 90 s), so a live task never loses its claim to the next tick.
+CLAIM_LEASE = timedelta(minutes=3)
+
+
+def claim_is_live(now: datetime) -> Q:
+    """Invitations a send task holds right now (claimed within the lease)."""
+    return Q(send_claimed_at__gte=now - CLAIM_LEASE)
+
+
+def _claim(inv: Invitation, digest: str, now: datetime) -> bool:
+    """Take the send lease of ``inv`` with the new token's hash; False if sent or held.
+
+    A lease that expired belonged to a task that died before the mail server took its
+    message (or after: we cannot know), so its token stays valid as an extra link.
+    """
+    with transaction.atomic():
+        row = (
+            Invitation.objects.select_for_update()
+            .filter(pk=inv.pk, sent_at__isnull=True)
+            .exclude(claim_is_live(now))
+            .values_list("token_hash", flat=True)
+        )
+        found = list(row[:1])
+        if not found:
+            return False
+        if found[0]:
+            InvitationToken.objects.get_or_create(
+                token_hash=found[0], defaults={"organization_id": inv.organization_id, "invitation_id": inv.pk}
+            )
+        Invitation.objects.filter(pk=inv.pk).update(send_claimed_at=now, token_hash=digest)
+    return True
+
+
 def send_invitations(*, invitation_ids: list[int], now: datetime | None = None) -> int:
     """Send the first e-mail of each invitation not sent yet. Returns how many were sent.
 
     Runs in autocommit (not inside a transaction), so each claim is durable before its
-    message leaves. Raises on a mail-server failure after releasing the failed claim.
+    message leaves, and each ``sent_at`` is durable right after the server accepted it.
+    Raises on a mail-server failure after releasing the failed claim.
     """
     now = now or timezone.now()
-    invitations = list(_candidates(invitation_ids, now).filter(sent_at__isnull=True))
+    invitations = list(_candidates(invitation_ids, now).filter(sent_at__isnull=True).exclude(claim_is_live(now)))
     minutes = _minutes_by_round(invitations)
     sent = 0
     connection = get_connection()
     try:
         for inv in invitations:
             raw, digest = new_token()
-            claimed = Invitation.objects.filter(pk=inv.pk, sent_at__isnull=True).update(sent_at=now, token_hash=digest)
-            if not claimed:
-                continue  # another (or an earlier) task sent it
+            if not _claim(inv, digest, now):
+                continue  # another (or an earlier) task sent it or is sending it
             try:
                 connection.send_messages([build_message(inv, raw, reminder=False, minutes=minutes[inv.round_id])])
             except SMTPRecipientsRefused:
                 # The server will never take this address: retrying would not help.
                 log.warning("invitation %s: recipient refused", inv.pk)
+                Invitation.objects.filter(pk=inv.pk, sent_at__isnull=True).update(sent_at=now)
                 continue
-            except Exception:
-                Invitation.objects.filter(pk=inv.pk, token_hash=digest).update(sent_at=None, token_hash=None)
+            except BaseException:  # SMTP errors, timeouts, the soft time limit: free the claim
+                Invitation.objects.filter(pk=inv.pk, token_hash=digest, sent_at__isnull=True).update(
+                    send_claimed_at=None, token_hash=None
+                )
                 raise
+            # Only now: the mail server has the message. (A crash before this line leaves
+            # the lease to expire and the invitation is sent again; see the module doc.)
+            Invitation.objects.filter(pk=inv.pk, sent_at__isnull=True).update(sent_at=now)
             sent += 1
     finally:
         connection.close()

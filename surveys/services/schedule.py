@@ -17,13 +17,17 @@ from peakos.services import record_audit
 from peakos.tenancy import org_scope, scopes_disabled
 from surveys import selectors
 from surveys.models import Invitation, Round, RoundQuestion, RoundStatus, Survey
+from surveys.services import mail
 from surveys.services.setup import compute_next_run, next_scheduled_run
 
 log = logging.getLogger(__name__)
 
 SEND_BATCH_SIZE = 100
-# An invitation still unsent this long after its round opened was lost (worker crash,
-# broker restart): the tick hands it to a send task again. Sending stays idempotent.
+# An invitation never claimed by a send task this long after its round opened was lost
+# in the queue (broker restart, an enqueue that failed): the tick hands it to a send task
+# again. One whose claim expired (its worker died before the mail server took the
+# message, see mail.CLAIM_LEASE) is handed out on the very next tick. Sending stays
+# idempotent either way.
 RESEND_AFTER = timedelta(minutes=10)
 
 
@@ -106,13 +110,19 @@ def open_round(*, survey: Survey, now: datetime | None = None, actor=None, force
     return round
 
 
-def enqueue_unsent(*, organization_id: int, round_id: int, older_than: datetime | None = None) -> int:
+def enqueue_unsent(
+    *, organization_id: int, round_id: int, older_than: datetime | None = None, now: datetime | None = None
+) -> int:
     """Hand the round's unsent invitations to send tasks, SEND_BATCH_SIZE per task."""
     from surveys import tasks
 
     qs = Invitation.objects.filter(organization_id=organization_id, round_id=round_id, sent_at__isnull=True)
     if older_than is not None:
-        qs = qs.filter(created_at__lte=older_than)
+        # Never claimed and queued long ago, or claimed by a task whose lease expired.
+        now = now or timezone.now()
+        qs = qs.filter(
+            Q(send_claimed_at__isnull=True, created_at__lte=older_than) | Q(send_claimed_at__lt=now - mail.CLAIM_LEASE)
+        )
     ids = list(qs.order_by("id").values_list("id", flat=True))
     for start in range(0, len(ids), SEND_BATCH_SIZE):
         tasks.send_invitations.delay(organization_id, ids[start : start + SEND_BATCH_SIZE])
@@ -225,7 +235,7 @@ def tick(now: datetime | None = None) -> TickReport:
         with org_scope(orgs[org_id]):
             round = Round.objects.get(pk=round_id)
             report.resent_queued += enqueue_unsent(
-                organization_id=org_id, round_id=round_id, older_than=now - RESEND_AFTER
+                organization_id=org_id, round_id=round_id, older_than=now - RESEND_AFTER, now=now
             )
             due = reminder_due(round, now)
             if due is not None:
