@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: sheds load with a fast 503 and turns a database outage into the same
+    # friendly "try again in a minute" page (peakos/overload.py).
+    "peakos.overload.LoadSheddingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -408,3 +411,13 @@ LOGGING = {
 # in releases of at least max(threshold, share × invited) responses, at most one per interval.
 INSIGHTS_RELEASE_SHARE = env.float("INSIGHTS_RELEASE_SHARE", default=0.05)
 INSIGHTS_RELEASE_INTERVAL = env.int("INSIGHTS_RELEASE_INTERVAL", default=30 * 60)  # seconds
+
+# Load shedding (peakos/overload.py): requests doing work at once per process (gunicorn
+# threads share a process), how long a request may wait for a slot, how long it may have
+# queued in front of the app (the proxy's X-Request-Start), and the Retry-After seconds of
+# the 503 for overload and for a database outage.
+MAX_IN_FLIGHT_REQUESTS = env.int("MAX_IN_FLIGHT_REQUESTS", default=4)
+REQUEST_QUEUE_TIMEOUT = env.float("REQUEST_QUEUE_TIMEOUT", default=2.0)
+REQUEST_QUEUE_DEADLINE = env.float("REQUEST_QUEUE_DEADLINE", default=10.0)
+OVERLOAD_RETRY_AFTER = env.int("OVERLOAD_RETRY_AFTER", default=10)
+BUSY_RETRY_AFTER = env.int("BUSY_RETRY_AFTER", default=30)

@@ -70,3 +70,6 @@ urlpatterns = [
     path("api/", include("peakos.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage raised outside a view answers the friendly 503, not a 500 (peakos/overload.py).
+handler500 = "peakos.overload.server_error"

@@ -3,7 +3,12 @@
  * - keeps a draft of the answers in localStorage while typing, so a reload loses nothing
  *   (keyed by the round, never by the link's token); the thank-you page deletes it;
  * - shows progress ("3 of 8 answered") and a character counter for comments;
- * - moves focus to the error summary when the server sent the form back.
+ * - moves focus to the error summary when the server sent the form back;
+ * - sends the answers with fetch() and, when the server answers 503 ("busy, try again")
+ *   or cannot be reached, keeps the draft and sends again with backoff (honouring
+ *   Retry-After, up to ~5 minutes). Safe: a link is single use, so a repeat of an answer
+ *   that was stored shows "You already answered", never a second response. Any other
+ *   answer (thank-you, errors, closed) replaces the page, as a plain form post would.
  *
  * Its messages are in the page's language: gettext/ngettext/interpolate come from Django's
  * JavaScript catalogue (/jsi18n/<lang>/, loaded before this file); without it (blocked,
@@ -188,6 +193,87 @@
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
   window.addEventListener("pagehide", save);
+
+  // ---- sending, with retries when the server is busy -----------------------------
+  var MAX_ATTEMPTS = 8;
+  var status = null;
+  var sending = false;
+
+  function say(message) {
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "survey-retry";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      var where = form.querySelector(".survey-submit") || form;
+      where.appendChild(status);
+    }
+    status.textContent = message;
+  }
+
+  function delayFor(attempt, retryAfter) {
+    var backoff = Math.min(60, 2 * Math.pow(2, attempt)); // 2, 4, 8 … 60 s
+    var asked = parseInt(retryAfter, 10);
+    var seconds = isNaN(asked) ? backoff : Math.min(60, Math.max(1, asked));
+    return seconds + Math.random(); // spread the retries of many browsers
+  }
+
+  function send(attempt) {
+    var button = form.querySelector("button[type=submit]");
+    if (button) {
+      button.disabled = true;
+    }
+    window.fetch(form.action || window.location.href, {
+      method: "POST",
+      body: new window.FormData(form),
+      credentials: "same-origin",
+      redirect: "follow"
+    }).then(function (response) {
+      if (response.status === 503) {
+        retry(attempt, response.headers.get("Retry-After"));
+        return null;
+      }
+      return response.text().then(function (html) {
+        document.open();
+        document.write(html);
+        document.close();
+      });
+    }, function () {
+      retry(attempt, null); // offline, connection reset, proxy gone
+    });
+  }
+
+  function retry(attempt, retryAfter) {
+    save();
+    var button = form.querySelector("button[type=submit]");
+    if (attempt + 1 >= MAX_ATTEMPTS) {
+      sending = false;
+      if (button) {
+        button.disabled = false;
+      }
+      say(gettext("Your answers could not be sent yet. They are kept in this browser: please try again in a minute."));
+      return;
+    }
+    var seconds = delayFor(attempt, retryAfter);
+    say(interpolate(
+      gettext("The server is busy. Your answers are kept in this browser; sending again in %(seconds)s seconds."),
+      { seconds: number(Math.round(seconds)) },
+      true
+    ));
+    window.setTimeout(function () { send(attempt + 1); }, seconds * 1000);
+  }
+
+  if (window.fetch && window.FormData) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) {
+        return;
+      }
+      sending = true;
+      save();
+      send(0);
+    });
+  }
 
   var summary = document.querySelector("[data-focus-on-load]");
   if (summary) {
