@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0005_question_translations'),
+        ('surveys', '0006_round_raw_answers_deleted_on'),
     ]
 
     operations = [
