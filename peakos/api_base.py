@@ -40,6 +40,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from peakos import permissions as rules
 from peakos.api_auth import resolve_organization
+from peakos.overload import DATABASE_ERRORS, busy_response
 from peakos.tenancy import org_scope
 
 logger = logging.getLogger("django.request")
@@ -164,6 +165,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, DATABASE_ERRORS):
+        # The database is down or gone: a 503 "try again in a minute" with Retry-After,
+        # not a 500 (peakos/overload.py).
+        request = context.get("request")
+        return busy_response(getattr(request, "_request", request), reason="database")
     response = drf_exception_handler(exc, context)
     if response is None:
         # Not an API error: a bug. Report it as Django reports a 500 (logs, ADMINS, Sentry),
