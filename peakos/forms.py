@@ -32,6 +32,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "retention_months",
             "default_language",
             "languages",
+            "require_mfa",
         ]
         labels = {"retention_months": "Keep raw answers for (months)"}
 

@@ -84,6 +84,11 @@ def invitation_token(group: str, request) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def logged_in_user(group: str, request) -> str:
+    """django-ratelimit key: the logged-in user (e.g. their two-factor code attempts)."""
+    return str(request.user.pk)
+
+
 def throttle(group: str, limits: list[tuple[Callable, str]]):
     """Limit a view's POSTs: each ``(key, rate setting)`` pair is its own counter (e.g. per address
     and per e-mail); going over any of them answers 429 with when to retry, and the view does not run.

@@ -128,6 +128,14 @@ class Organization(models.Model):
         blank=True,
         help_text="The languages people may have and switch the survey page to (codes of settings.LANGUAGES).",
     )
+    require_mfa = models.BooleanField(
+        "Require two-factor authentication for owners and admins",
+        default=False,
+        help_text=(
+            "Owners and admins without an authenticator app are sent to set one up before any page of "
+            "this organization (peakos/mfa.py)."
+        ),
+    )
     retention_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets as static files: the API docs load nothing from a CDN
     "axes",  # login lockout (peakos/lockout.py)
+    # Two-factor authentication (peakos/mfa.py): TOTP devices and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "peakos",
     "accounts",
     "surveys",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "peakos.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # A logged-in user's chosen language (User.language) wins over the browser's.
     "peakos.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     # Must come after authentication: resolves /o/<org_slug>/, checks membership
     # and activates the tenant scope for the rest of the request.
     "peakos.tenancy.TenantMiddleware",
+    # After tenancy (it reads request.membership): a second factor before any page (peakos/mfa.py).
+    "peakos.mfa.MfaMiddleware",
     # Last, as django-axes asks: turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -399,6 +407,13 @@ PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", def
 PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="5/h")
 INVITATION_RATE_PER_ADDRESS = env.str("INVITATION_RATE_PER_ADDRESS", default="30/h")
 INVITATION_RATE_PER_INVITATION = env.str("INVITATION_RATE_PER_INVITATION", default="10/h")
+
+# Two-factor authentication (peakos/mfa.py). The issuer is the name authenticator apps show.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Peak OS")
+MFA_RECOVERY_CODES = 10
+MFA_VERIFY_RATE = env.str(
+    "MFA_VERIFY_RATE", default="10/5m"
+)  # code attempts per user, on top of django-otp's own back-off
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from peakos import api_token_views, ops_views, views
+from peakos import api_token_views, mfa_views, ops_views, views
 from peakos.lockout import client_ip, invitation_token, posted_email, throttle
 from surveys import views as survey_views
 
@@ -54,6 +54,11 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/mfa/", mfa_views.overview, name="mfa"),
+    path("accounts/mfa/setup/", mfa_views.enrol, name="mfa_enrol"),
+    path("accounts/mfa/verify/", mfa_views.verify, name="mfa_verify"),
+    path("accounts/mfa/recovery-codes/", mfa_views.recovery_codes, name="mfa_recovery_codes"),
+    path("accounts/mfa/disable/", mfa_views.disable, name="mfa_disable"),
     path("accounts/language/", views.account_language, name="account_language"),
     path("jsi18n/<str:lang>/", views.javascript_catalog, name="javascript_catalog"),
     path("signup/", include("accounts.urls")),
