@@ -71,6 +71,8 @@ urlpatterns = [
         name="accept_invitation",
     ),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
+    path("s/<str:token>/privacy/", survey_views.privacy, name="survey_privacy"),
+    path("privacy/", survey_views.privacy, name="privacy"),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/", include("peakos.api_urls")),
     path("admin/", admin.site.urls),

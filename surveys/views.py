@@ -13,15 +13,18 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from peakos import i18n, permissions
+from peakos.models import Organization
 from peakos.permissions import require
 from peakos.tenancy import org_scope
 from peakos.textcheck import BAD_CHARACTERS, strip_bad_characters
@@ -134,8 +137,42 @@ def answer(request, token: str):
             "anonymity_threshold": round.effective_anonymity_threshold,
             "comment_threshold": round.effective_comment_threshold,
             "preview": False,
+            "privacy_url": reverse("survey_privacy", args=[token]),
         }
         return _page(request, "answer.html", context, status=200)
+
+
+@_private
+def privacy(request, token: str | None = None):
+    """The employee privacy page (public, no login): what is protected, the one thing that
+    is not, the thresholds, live releases, retention and erasure.
+
+    ``/s/<token>/privacy/`` (linked from the survey page and the e-mails) shows the values of
+    that round and organization, in the person's language; it reads the invitation only
+    (never uses the link up). ``/privacy/`` and an unknown token show the defaults in the
+    browser's language: the page never tells whether a link exists.
+    """
+    invitation = submit.find_invitation(token) if token else None
+    context = {
+        "anonymity_threshold": Organization._meta.get_field("anonymity_threshold").default,
+        "comment_threshold": Organization._meta.get_field("comment_threshold").default,
+        "release_minutes": max(1, settings.INSIGHTS_RELEASE_INTERVAL // 60),
+        "retention_months": None,
+        "survey_url": None,
+    }
+    if invitation is None:
+        context["language"] = translation.get_language()
+        return _page(request, "privacy.html", context)
+    org, round = invitation.organization, invitation.round
+    context.update(
+        organization=org,
+        anonymity_threshold=round.effective_anonymity_threshold,
+        comment_threshold=round.effective_comment_threshold,
+        retention_months=org.retention_months,
+        survey_url=reverse("survey_answer", args=[token]),
+        **_language_context(request, org, invitation.person_language),
+    )
+    return _page(request, "privacy.html", context)
 
 
 def _draft_key(round: Round) -> str:

@@ -54,6 +54,11 @@ def survey_url(raw_token: str) -> str:
     return settings.SITE_URL + reverse("survey_answer", args=[raw_token])
 
 
+def privacy_url(raw_token: str) -> str:
+    """The privacy page of the link's round and organization (opening it never uses the link)."""
+    return settings.SITE_URL + reverse("survey_privacy", args=[raw_token])
+
+
 def build_message(invitation: Invitation, raw_token: str, *, reminder: bool, minutes: int) -> EmailMultiAlternatives:
     """The invitation (or reminder) e-mail of ``invitation``, in its person's language."""
     org = invitation.organization
@@ -77,6 +82,7 @@ def _build_message(
         "timezone": org.timezone,
         # The link opens the page in the same language (the person's, unless they switch there).
         "url": survey_url(raw_token),
+        "privacy_url": privacy_url(raw_token),
         "reminder": reminder,
         "threshold": round.effective_anonymity_threshold,
         "language": language,

@@ -60,7 +60,7 @@ def test_every_survey_page_is_fully_translated(client, tenant_a, every_kind, lan
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_invitation_and_reminder_are_fully_translated(tenant_a, every_kind, language):
     round_, _links = every_kind
-    data = [*names_that_stay(tenant_a), mail_service.survey_url("t" * 32)]
+    data = [*names_that_stay(tenant_a), mail_service.privacy_url("t" * 32), mail_service.survey_url("t" * 32)]
     invitation = Invitation.objects.select_related("person", "round__survey", "organization").get(
         round=round_, person__email="p2@alpha.example"
     )
