@@ -76,6 +76,8 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "api:docs": "Swagger UI for the schema, no data",
     "api:not_found": "the JSON 404 for unknown /api/v1/ paths, no data",
     "survey_answer": "public survey link: the token (only its hash is stored) names the organization",
+    "survey_privacy": "the privacy page of a survey link: the token names the organization; shows its thresholds only",
+    "privacy": "the employee privacy page with the default thresholds, no data",
 }
 
 ADMIN_PREFIX = "admin/"
