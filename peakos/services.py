@@ -108,6 +108,35 @@ def _invite_url(raw_token: str) -> str:
     return settings.SITE_URL + reverse("accept_invitation", args=[raw_token])
 
 
+def create_invitation(*, organization: Organization, email: str, role: str, invited_by) -> tuple[MemberInvitation, str]:
+    """Store an invitation (audit-logged) and return it with its raw token; sends nothing.
+
+    invite_member mails it on its own; the review-cycle mail carries it inside the
+    team lead's review e-mail instead. Call inside the organization's scope.
+    """
+    raw, digest = new_token()
+    invitation = MemberInvitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=digest,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    record_audit(
+        organization=organization,
+        actor=invited_by,
+        action="member.invite",
+        obj=invitation,
+        summary=f"{email} as {role}",
+    )
+    return invitation, raw
+
+
+def invitation_url(raw_token: str) -> str:
+    return _invite_url(raw_token)
+
+
 @transaction.atomic
 def invite_member(*, membership: Membership, email: str, role: str) -> tuple[MemberInvitation, str]:
     """Invite someone by e-mail with a role; returns the invitation and the raw token."""
@@ -117,18 +146,7 @@ def invite_member(*, membership: Membership, email: str, role: str) -> tuple[Mem
         raise ValidationError({"role": "You cannot grant a role above your own."})
     if Membership.objects.filter(organization=org, user__email=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {org.name}."})
-    raw, digest = new_token()
-    invitation = MemberInvitation.objects.create(
-        organization=org,
-        email=email,
-        role=role,
-        token_hash=digest,
-        invited_by=membership.user,
-        expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
-    )
-    record_audit(
-        organization=org, actor=membership.user, action="member.invite", obj=invitation, summary=f"{email} as {role}"
-    )
+    invitation, raw = create_invitation(organization=org, email=email, role=role, invited_by=membership.user)
     context = {"organization": org, "inviter": membership.user, "role": role, "url": _invite_url(raw)}
     transaction.on_commit(
         lambda: send_mail(

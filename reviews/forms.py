@@ -27,6 +27,13 @@ class CycleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Each chosen team's lead is e-mailed a link when the cycle opens.",
     )
+    invite_leads = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Invite the team leads who have no account yet (as managers)",
+        help_text="Their review e-mail then carries an invitation link that sets their password and links them "
+        "to their team, instead of asking them to log in.",
+    )
 
     def __init__(self, *args, teams: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,6 +63,8 @@ class ReviewCycle(models.Model):
     opens_on = models.DateField()
     due_on = models.DateField()
     status = models.CharField(max_length=16, choices=CycleStatus.choices, default=CycleStatus.SCHEDULED)
+    # Team leads without a login get an invitation (role manager) inside their review e-mail.
+    invite_leads = models.BooleanField(default=False)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

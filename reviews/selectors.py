@@ -173,6 +173,16 @@ def team_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
     return list(qs.values_list("pk", "name"))
 
 
+def leads_without_login(team_ids: list[int] | None = None) -> list[Person]:
+    """Active team leads (of ``team_ids``, or every active team) who cannot log in to this organization:
+    no linked login and no membership with their e-mail. Runs inside the organization's scope."""
+    teams = Team.objects.filter(archived=False, lead__isnull=False, lead__active=True, lead__user__isnull=True)
+    if team_ids is not None:
+        teams = teams.filter(pk__in=team_ids)
+    members = Membership.objects.values("user__email")
+    return list(Person.objects.filter(pk__in=teams.values("lead_id")).exclude(email__in=members).order_by("name"))
+
+
 def annual_rollup(review: BusinessReview) -> list[dict]:
     """For an annual review: the year's quarterly reviews of the team, as of now."""
     if review.cycle.kind != CycleKind.ANNUAL:

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from peakos import permissions
-from peakos.models import Membership, Organization, Team
-from peakos.services import record_audit
+from peakos.models import Membership, Organization, Role, Team
+from peakos.services import create_invitation, invitation_url, record_audit
 from reviews import packet as review_packet
 from reviews.models import (
     EDITABLE_STATUSES,
@@ -19,6 +19,7 @@ from reviews.models import (
     CycleStatus,
     ReviewCycle,
 )
+from reviews.selectors import leads_without_login
 from reviews.services.mail import deny, mail, review_url
 
 # Reminders go out this many days before the due date (one e-mail per threshold crossed).
@@ -36,6 +37,7 @@ def create_cycle(
     opens_on: date,
     due_on: date,
     team_ids: list[int],
+    invite_leads: bool = False,
     today: date | None = None,
 ) -> ReviewCycle:
     """Create a cycle with one draft review per chosen team; open it now if its opening date has come."""
@@ -44,7 +46,7 @@ def create_cycle(
     org = membership.organization
     cycle = ReviewCycle(
         organization=org, kind=kind, period=(period or "").strip(), opens_on=opens_on, due_on=due_on,
-        created_by=membership.user,
+        created_by=membership.user, invite_leads=invite_leads,
     )  # fmt: skip
     errors: dict[str, list[str]] = {}
     try:
@@ -130,15 +132,30 @@ def send_invitations(*, cycle: ReviewCycle) -> int:
         .select_related("team__lead", "cycle", "organization")
         .order_by("pk")
     )
+    uninvited = {p.pk for p in leads_without_login()} if cycle.invite_leads else set()
+    invite_urls: dict[int, str] = {}  # a lead of two teams gets one invitation, in both e-mails
     for review in reviews:
         lead = review.team.lead
         if not lead.email or not lead.active:
             continue
+        if lead.pk in uninvited and lead.pk not in invite_urls:
+            # No login yet: "log in" would lead nowhere. The invitation (role manager) sets a
+            # password and, on accepting, links the login to this person (their team's review).
+            _, raw = create_invitation(
+                organization=cycle.organization, email=lead.email, role=Role.MANAGER, invited_by=cycle.created_by
+            )
+            invite_urls[lead.pk] = invitation_url(raw)
         mail(
             template="review_open",
             subject=f"{cycle.short_kind} {cycle.period}: your review of {review.team.name} is open",
             to=lead.email,
-            context={"review": review, "cycle": cycle, "lead": lead, "url": review_url(review)},
+            context={
+                "review": review,
+                "cycle": cycle,
+                "lead": lead,
+                "url": review_url(review),
+                "invite_url": invite_urls.get(lead.pk, ""),
+            },
         )
         # Stamp each one right after its e-mail: a retry after a crash does not send twice.
         BusinessReview.objects.filter(pk=review.pk).update(invited_at=timezone.now())

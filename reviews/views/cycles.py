@@ -43,7 +43,8 @@ def cycle_create(request, org_slug):
             else:
                 messages.success(request, f"{cycle} will open on {cycle.opens_on:%d %b %Y}.")
             return redirect("review_cycle", org_slug=org_slug, cycle_id=cycle.pk)
-    return render(request, "reviews/cycle_form.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "leads_without_login": selectors.leads_without_login()}
+    return render(request, "reviews/cycle_form.html", context, status=400 if form.errors else 200)
 
 
 def cycle_detail(request, org_slug, cycle_id):
