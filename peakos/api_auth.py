@@ -16,11 +16,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -28,7 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from peakos import permissions
-from peakos.models import ApiToken, Organization, Role
+from peakos.models import ApiToken, Membership, Organization, Role
 from peakos.services import hash_token, new_token, record_audit
 from peakos.tenancy import membership_for
 
@@ -86,10 +91,13 @@ class TokenUser:
 
 
 @transaction.atomic
-def create_api_token(*, organization: Organization, membership, name: str, role: str) -> tuple[ApiToken, str]:
+def create_api_token(
+    *, organization: Organization, membership, name: str, role: str, expires_on: date | None = None
+) -> tuple[ApiToken, str]:
     """Create a token for ``organization``; returns it and the raw token (shown once, never stored).
 
     ``membership`` is the creator's (None from the management command, which runs as the operator).
+    ``expires_on``: the last day the token works, in the organization's time zone (None: no end).
     """
     name = (name or "").strip()
     errors = {}
@@ -101,6 +109,13 @@ def create_api_token(*, organization: Organization, membership, name: str, role:
         errors["role"] = "A token's role is admin, leader or member."
     elif membership is not None and not permissions.can_grant(membership, role):
         errors["role"] = "You cannot create a token with a role above your own."
+    expires_at = None
+    if expires_on is not None:
+        # Works through the whole of that day where the organization is.
+        zone = ZoneInfo(organization.timezone)
+        expires_at = datetime.combine(expires_on + timedelta(days=1), time.min, tzinfo=zone)
+        if expires_at <= timezone.now():
+            errors["expires_on"] = "That day is over: choose today or a later day, or leave it empty for no end."
     if errors:
         raise ValidationError(errors)
     raw = TOKEN_PREFIX + new_token()[0]
@@ -112,11 +127,89 @@ def create_api_token(*, organization: Organization, membership, name: str, role:
         prefix=raw[:10],
         token_hash=hash_token(raw),
         created_by=actor,
+        expires_at=expires_at,
     )
+    until = f", until {expires_on.isoformat()}" if expires_on else ""
     record_audit(
-        organization=organization, actor=actor, action="api_token.create", obj=token, summary=f"{name} ({role})"
+        organization=organization,
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        summary=f"{name} ({role}{until})",
     )
     return token, raw
+
+
+@transaction.atomic
+def revoke_api_tokens(*, membership, only_flagged: bool) -> int:
+    """Revoke, in one step, every active token of the organization (or only those whose creator
+    lost the role to manage them). Owners only: it can cut off every integration at once.
+    One audit event lists them. Returns how many were revoked."""
+    if not permissions.is_owner(membership):
+        raise PermissionDenied("Only an owner revokes tokens in bulk.")
+    tokens = ApiToken.objects.select_for_update().filter(revoked_at__isnull=True)
+    if only_flagged:
+        tokens = tokens.filter(creator_lost_role_at__isnull=False)
+    tokens = list(tokens)
+    if not tokens:
+        return 0
+    now = timezone.now()
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+    record_audit(
+        organization=membership.organization,
+        actor=membership.user,
+        action="api_token.revoke_flagged" if only_flagged else "api_token.revoke_all",
+        summary=f"{len(tokens)} token{'s' if len(tokens) != 1 else ''}: " + ", ".join(t.name for t in tokens),
+        data={"token_ids": [t.pk for t in tokens]},
+    )
+    return len(tokens)
+
+
+@transaction.atomic
+def flag_tokens_of(*, user, organization: Organization) -> list[ApiToken]:
+    """Flag the active tokens ``user`` created in ``organization`` when they lose the role that
+    manages tokens, and e-mail the remaining owners (after commit). A token keeps working — it may
+    run a real integration — until an owner revokes it; the page shows it flagged."""
+    tokens = list(
+        ApiToken.objects.with_scope(organization=organization)
+        .select_for_update()
+        .filter(created_by=user, revoked_at__isnull=True, creator_lost_role_at__isnull=True)
+    )
+    if not tokens:
+        return []
+    now = timezone.now()
+    ApiToken.objects.with_scope(organization=organization).filter(pk__in=[t.pk for t in tokens]).update(
+        creator_lost_role_at=now
+    )
+    record_audit(
+        organization=organization,
+        actor=None,
+        action="api_token.flag",
+        summary=f"{user.email} no longer manages tokens: " + ", ".join(t.name for t in tokens),
+        data={"token_ids": [t.pk for t in tokens]},
+    )
+    owners = list(
+        Membership.objects.with_scope(organization=organization)
+        .filter(role=Role.OWNER)
+        .exclude(user=user)
+        .values_list("user__email", flat=True)
+    )
+    if owners:
+        context = {
+            "organization": organization,
+            "user": user,
+            "tokens": tokens,
+            "url": settings.SITE_URL + reverse("api_tokens", args=[organization.slug]),
+        }
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"{organization.name}: API tokens of {user.email} need a decision",
+                message=render_to_string("peakos/email/api_tokens_flagged.txt", context),
+                from_email=None,
+                recipient_list=owners,
+            )
+        )
+    return tokens
 
 
 @transaction.atomic
@@ -160,6 +253,10 @@ class ApiTokenAuthentication(BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
+        if token.expires_at is not None and token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {token.expires_at.isoformat()}. Ask an admin of the organization for a new one."
+            )
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
             ApiToken.objects.with_scopes_disabled().filter(pk=token.pk).update(last_used_at=now)
         return TokenUser(token), token

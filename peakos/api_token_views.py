@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from peakos import permissions
-from peakos.api_auth import TOKEN_ROLES, create_api_token, revoke_api_token
+from peakos.api_auth import TOKEN_ROLES, create_api_token, revoke_api_token, revoke_api_tokens
 from peakos.models import ApiToken, Role
 from peakos.permissions import require
 from peakos.views import add_errors
@@ -29,6 +29,13 @@ class ApiTokenForm(forms.Form):
         ]
         self.fields["role"].initial = Role.LEADER
 
+    expires_on = forms.DateField(
+        required=False,
+        label="Expires after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: the last day it works. Empty: until revoked.",
+    )
+
 
 @require(permissions.can_manage)
 def api_tokens(request, org_slug):
@@ -45,12 +52,27 @@ def api_tokens(request, org_slug):
             # Rendered, not redirected: the raw token exists only in this response.
             new_token = {"token": token, "raw": raw}
             form = ApiTokenForm(membership=request.membership)
+    tokens = list(ApiToken.objects.select_related("created_by").order_by("revoked_at", "-created_at"))
     context = {
         "form": form,
         "new_token": new_token,
-        "tokens": ApiToken.objects.select_related("created_by").order_by("revoked_at", "-created_at"),
+        "tokens": tokens,
+        "flagged_count": sum(t.is_flagged for t in tokens),
+        "active_count": sum(t.revoked_at is None for t in tokens),
+        "can_revoke_in_bulk": permissions.is_owner(request.membership),
     }
     return render(request, "peakos/api_tokens.html", context, status=201 if new_token else 200)
+
+
+@require_POST
+@require(permissions.is_owner)
+def api_tokens_revoke_bulk(request, org_slug):
+    """One click: revoke every flagged token (``which=flagged``) or every active token (``which=all``)."""
+    only_flagged = request.POST.get("which") != "all"
+    count = revoke_api_tokens(membership=request.membership, only_flagged=only_flagged)
+    kind = "flagged " if only_flagged else ""
+    messages.success(request, f"{count} {kind}token{'s' if count != 1 else ''} revoked; requests with them now fail.")
+    return redirect("api_tokens", org_slug=org_slug)
 
 
 @require_POST

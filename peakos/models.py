@@ -438,6 +438,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Optional end of life: the API refuses the token from this instant on.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the creator lost the role that lets one manage tokens (demoted or removed):
+    # the page flags the token and the owners are told (peakos.services._role_lost).
+    creator_lost_role_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedManager()
 
@@ -449,7 +454,17 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.revoked_at is None and self.creator_lost_role_at is not None
 
 
 class PeopleImport(models.Model):

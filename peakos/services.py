@@ -341,8 +341,13 @@ def end_sessions(user) -> None:
 
 def _role_lost(*, target: Membership, old_role: str, new_role: str | None, actor) -> None:
     """What follows a demotion or a removal, inside the same transaction: sessions opened with
-    the old privileges end (a browser left open must not keep admin pages)."""
+    the old privileges end (a browser left open must not keep admin pages), and the API tokens
+    they created are flagged for the owners when they no longer manage tokens."""
     end_sessions(target.user)
+    if old_role in permissions.MANAGING_ROLES and new_role not in permissions.MANAGING_ROLES:
+        from peakos.api_auth import flag_tokens_of  # api_auth imports this module
+
+        flag_tokens_of(user=target.user, organization=target.organization)
 
 
 def _keep_an_owner(target: Membership, new_role: str | None) -> None:

@@ -25,6 +25,7 @@ org_patterns = [
     path("manage/", include("peakos.orgadmin.urls")),
     path("api-tokens/", api_token_views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:api_token_id>/revoke/", api_token_views.api_token_revoke, name="api_token_revoke"),
+    path("api-tokens/revoke/", api_token_views.api_tokens_revoke_bulk, name="api_tokens_revoke_bulk"),
     path("surveys/", include("surveys.urls")),
     path("reviews/", include("reviews.urls")),
     path("insights/", include("insights.dashboards.urls")),
