@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "surveys",
     "reviews",
+    "rhythm",
     "insights",
     "insights.dashboards",
 ]

@@ -28,6 +28,7 @@ org_patterns = [
     path("api-tokens/revoke/", api_token_views.api_tokens_revoke_bulk, name="api_tokens_revoke_bulk"),
     path("surveys/", include("surveys.urls")),
     path("reviews/", include("reviews.urls")),
+    path("rhythm/", include("rhythm.urls")),
     path("insights/", include("insights.dashboards.urls")),
     path("signals/", include("insights.urls")),
 ]

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.api import factories as api_factories
 from tests.peakos.importing import people_import_for
 from tests.reviews import factories as reviews_factories
+from tests.rhythm import factories as rhythm_factories
 from tests.surveys import factories as surveys_factories
 
 # name of a URL parameter -> how to get organization B's value for it.
@@ -47,6 +48,11 @@ PARAM_SOURCES: dict[str, Callable] = {
     "review_id": lambda b: reviews_factories.review_for(b).pk,
     "ask_id": lambda b: reviews_factories.ask_for(b).pk,
     "action_id": lambda b: reviews_factories.action_for(b).pk,
+    "meeting_id": lambda b: rhythm_factories.meeting_for(b).pk,
+    "measurable_id": lambda b: rhythm_factories.measurable_for(b).pk,
+    "issue_id": lambda b: rhythm_factories.issue_for(b).pk,
+    "todo_id": lambda b: rhythm_factories.todo_for(b).pk,
+    "decision_id": lambda b: rhythm_factories.decision_for(b).pk,
 }
 
 # Patterns outside /o/<org_slug>/: the tenant comes from a token or there is none.

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RhythmConfig(AppConfig):
+    """The weekly operating rhythm: meetings, the scorecard, issues → decisions, to-dos, decision velocity."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "rhythm"
+    verbose_name = "Weekly rhythm"
+
+    def ready(self) -> None:
+        from peakos import navigation
+        from peakos.permissions import is_member
+
+        navigation.register("Rhythm", "rhythm_home", order=45, visible=is_member)

@@ -1,0 +1,344 @@
+"""Pages of the weekly rhythm: the teams, a team's rhythm, the live meeting, rhythm health.
+
+Views parse input, call one service or selector and render; a service's ValidationError is shown on
+the form that sent it (status 400) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peakos.models import Team
+from peakos.views import add_errors
+from rhythm import access, selectors, services
+from rhythm.forms import TODO_ROWS, EntryForm, IssueForm, MeasurableForm, RateForm, SeriesForm, SolveForm, TodoForm
+from rhythm.models import DEFAULT_AGENDA, Issue, Measurable, Meeting, Todo, week_start
+
+# How often the live meeting page asks for changes (milliseconds).
+LIVE_POLL_MS = 2000
+
+
+def _team(request, team_id: int, *, edit: bool = False) -> Team:
+    team = get_object_or_404(Team, pk=team_id)
+    allowed = access.can_edit_team if edit else access.can_see_team
+    if not allowed(request.membership, team.pk):
+        raise PermissionDenied("You see the rhythm of your own teams only.")
+    return team
+
+
+def _meeting(request, meeting_id: int, *, edit: bool = False) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("team", "series"), pk=meeting_id)
+    allowed = access.can_edit_team if edit else access.can_see_team
+    if not allowed(request.membership, meeting.team_id):
+        raise PermissionDenied("You see the meetings of your own teams only.")
+    return meeting
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def home(request, org_slug):
+    visible = access.visible_team_ids(request.membership)
+    return render(
+        request,
+        "rhythm/home.html",
+        {
+            "rows": selectors.teams_with_series(visible),
+            "sees_all": visible is None,
+            "can_see_health": access.can_see_health(request.membership),
+        },
+    )
+
+
+def health(request, org_slug):
+    if not access.can_see_health(request.membership):
+        raise PermissionDenied("Rhythm health is for leaders.")
+    return render(request, "rhythm/health.html", selectors.rhythm_health(request.organization))
+
+
+# --- The team page and its forms -----------------------------------------------------------------
+
+
+def _team_forms(team: Team, **bound) -> dict:
+    people, teams = selectors.people_choices(), [(pk, n) for pk, n in selectors.team_choices() if pk != team.pk]
+    measurable = bound.get("measurable_form") or MeasurableForm()
+    measurable.set_people(people)
+    measurable.set_metrics(_metric_choices(team))
+    issue = bound.get("issue_form") or IssueForm()
+    issue.set_teams(teams)
+    todo = bound.get("todo_form") or TodoForm()
+    todo.set_people(people)
+    solve = bound.get("solve_form") or SolveForm()
+    solve.set_people(people)
+    return {
+        "measurable_form": measurable, "issue_form": issue, "todo_form": todo, "solve_form": solve,
+        "solve_issue_id": bound.get("solve_issue_id"), "entry_form": bound.get("entry_form") or EntryForm(),
+        "this_week": week_start(timezone.localdate()), "people": people, "todo_slots": range(1, TODO_ROWS + 1),
+        "today": timezone.localdate(),
+    }  # fmt: skip
+
+
+def _metric_choices(team: Team) -> list[tuple[int, str]]:
+    from reviews.models import Metric
+
+    rows = Metric.objects.filter(review__team=team).select_related("review__cycle").order_by("-review__cycle__period")
+    return [(m.pk, f"{m.review.cycle}: {m.name}") for m in rows]
+
+
+def _render_team(request, team: Team, status: int = 200, **bound):
+    context = {
+        "team": team,
+        "can_edit": access.can_edit_team(request.membership, team.pk),
+        **selectors.team_page(team),
+        **_team_forms(team, **bound),
+    }
+    return render(request, "rhythm/team.html", context, status=status)
+
+
+def team_page(request, org_slug, team_id):
+    return _render_team(request, _team(request, team_id))
+
+
+def series_edit(request, org_slug, team_id):
+    team = _team(request, team_id, edit=True)
+    series = selectors.series_of(team)
+    initial = {"name": f"{team.name} weekly", "cadence": "weekly", "weekday": 0, "start_time": "09:00",
+               "agenda": SeriesForm.agenda_text(DEFAULT_AGENDA)}  # fmt: skip
+    if series is not None:
+        initial = {"name": series.name, "cadence": series.cadence, "weekday": series.weekday,
+                   "start_time": series.start_time, "agenda": SeriesForm.agenda_text(series.agenda)}  # fmt: skip
+    form = SeriesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_series(membership=request.membership, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Meeting saved.")
+            return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
+    return render(
+        request, "rhythm/series_form.html", {"team": team, "form": form, "series": series},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@require_POST
+def measurable_create(request, org_slug, team_id):
+    team = _team(request, team_id, edit=True)
+    form = MeasurableForm(request.POST)
+    form.set_people(selectors.people_choices())
+    form.set_metrics(_metric_choices(team))
+    if form.is_valid():
+        try:
+            services.create_measurable(membership=request.membership, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Measurable added to the scorecard.")
+            return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
+    return _render_team(request, team, status=400, measurable_form=form)
+
+
+@require_POST
+def entry_save(request, org_slug, measurable_id):
+    measurable = get_object_or_404(Measurable.objects.select_related("team"), pk=measurable_id)
+    team = _team(request, measurable.team_id, edit=True)
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_entry(membership=request.membership, measurable=measurable, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return _back(request, org_slug, team.pk, "Scorecard updated.")
+    return _render_team(request, team, status=400, entry_form=form)
+
+
+@require_POST
+def issue_create(request, org_slug, team_id):
+    team = _team(request, team_id, edit=True)
+    form = IssueForm(request.POST)
+    form.set_teams(selectors.team_choices())
+    if form.is_valid():
+        try:
+            issue = services.raise_issue(membership=request.membership, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            where = f" to {issue.raised_to.name}" if issue.raised_to else ""
+            return _back(request, org_slug, team.pk, f"Issue raised{where}.")
+    return _render_team(request, team, status=400, issue_form=form)
+
+
+def _back(request, org_slug, team_id: int, message: str):
+    """Back to the live meeting the form came from, else to the team page."""
+    messages.success(request, message)
+    meeting_id = _int(request.POST.get("meeting_id"))
+    if meeting_id and Meeting.objects.filter(pk=meeting_id, team_id=team_id).exists():
+        return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting_id)
+    return redirect("rhythm_team", org_slug=org_slug, team_id=team_id)
+
+
+@require_POST
+def issue_solve(request, org_slug, issue_id):
+    issue = get_object_or_404(Issue.objects.select_related("team", "raised_to"), pk=issue_id)
+    if not access.can_see_issue(request.membership, issue):
+        raise PermissionDenied("You cannot see this issue.")
+    form = SolveForm(request.POST)
+    form.set_people(selectors.people_choices())
+    if form.is_valid():
+        try:
+            services.solve_issue(membership=request.membership, issue=issue, **form.service_data())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return _back(request, org_slug, issue.owner_team_id, "Issue solved: decision recorded.")
+    meeting = _live_for(request, issue.owner_team_id)
+    if meeting is not None:
+        return _render_meeting(request, meeting, status=400, solve_form=form, solve_issue_id=issue.pk)
+    return _render_team(request, _team(request, issue.owner_team_id), status=400, solve_form=form,
+                        solve_issue_id=issue.pk)  # fmt: skip
+
+
+def _live_for(request, team_id: int) -> Meeting | None:
+    meeting_id = _int(request.POST.get("meeting_id"))
+    if not meeting_id:
+        return None
+    return Meeting.objects.select_related("team", "series").filter(pk=meeting_id, team_id=team_id).first()
+
+
+@require_POST
+def issue_drop(request, org_slug, issue_id):
+    issue = get_object_or_404(Issue, pk=issue_id)
+    if not access.can_see_issue(request.membership, issue):
+        raise PermissionDenied("You cannot see this issue.")
+    try:
+        services.drop_issue(membership=request.membership, issue=issue)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, org_slug, issue.owner_team_id, "Issue taken off the list.")
+
+
+@require_POST
+def todo_create(request, org_slug, team_id):
+    team = _team(request, team_id, edit=True)
+    form = TodoForm(request.POST)
+    form.set_people(selectors.people_choices())
+    if form.is_valid():
+        try:
+            services.create_todo(membership=request.membership, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return _back(request, org_slug, team.pk, "To-do added.")
+    meeting = _live_for(request, team.pk)
+    if meeting is not None:
+        return _render_meeting(request, meeting, status=400, todo_form=form)
+    return _render_team(request, team, status=400, todo_form=form)
+
+
+@require_POST
+def todo_done(request, org_slug, todo_id):
+    todo = get_object_or_404(Todo, pk=todo_id)
+    team = _team(request, todo.team_id, edit=True)
+    services.set_todo_done(membership=request.membership, todo=todo, done=request.POST.get("done") == "1")
+    return _back(request, org_slug, team.pk, "To-do updated.")
+
+
+# --- The live meeting ----------------------------------------------------------------------------
+
+
+@require_POST
+def meeting_start(request, org_slug, team_id):
+    team = _team(request, team_id, edit=True)
+    try:
+        meeting = services.start_meeting(membership=request.membership, team=team)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
+    return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting.pk)
+
+
+def _live_context(request, meeting: Meeting, **bound) -> dict:
+    state = selectors.meeting_state(meeting)
+    forms = _team_forms(meeting.team, **bound)
+    me = services.person_of(request.membership)
+    mine = next((a for a in state["attendees"] if me is not None and a.person_id == me.pk), None)
+    return {
+        **state, **forms, "team": meeting.team, "me": me, "my_rating": mine.rating if mine else None,
+        "can_edit": access.can_edit_team(request.membership, meeting.team_id) and meeting.is_live,
+        "server_now": timezone.now(), "rate_form": bound.get("rate_form") or RateForm(),
+        "rating_choices": range(1, 11), "meeting_todos": [t for t in state["todos"] if t.meeting_id == meeting.pk],
+        "live_config": {"url": reverse("rhythm_meeting_live", kwargs={"org_slug": meeting.organization.slug,
+                        "meeting_id": meeting.pk}), "live": meeting.is_live, "interval": LIVE_POLL_MS},
+    }  # fmt: skip
+
+
+def _render_meeting(request, meeting: Meeting, status: int = 200, **bound):
+    return render(request, "rhythm/meeting.html", _live_context(request, meeting, **bound), status=status)
+
+
+def meeting_page(request, org_slug, meeting_id):
+    meeting = _meeting(request, meeting_id)
+    services.join_meeting(membership=request.membership, meeting=meeting)
+    return _render_meeting(request, meeting)
+
+
+def meeting_live(request, org_slug, meeting_id):
+    """The live part of the meeting page, for the page's script to swap in every few seconds."""
+    meeting = _meeting(request, meeting_id)
+    context = _live_context(request, meeting)
+    html = render_to_string("rhythm/_live.html", context, request=request)
+    return JsonResponse({"html": html, "live": meeting.is_live, "section": meeting.section_index})
+
+
+@require_POST
+def meeting_section(request, org_slug, meeting_id):
+    meeting = _meeting(request, meeting_id, edit=True)
+    section, from_section = _int(request.POST.get("section")), _int(request.POST.get("from"))
+    try:
+        services.go_to_section(
+            membership=request.membership, meeting=meeting, section=-1 if section is None else section,
+            from_section=from_section,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting.pk)
+
+
+@require_POST
+def meeting_rate(request, org_slug, meeting_id):
+    meeting = _meeting(request, meeting_id, edit=True)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_meeting(membership=request.membership, meeting=meeting, rating=form.cleaned_data["rating"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your rating is in.")
+            return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting.pk)
+    return _render_meeting(request, meeting, status=400, rate_form=form)
+
+
+@require_POST
+def meeting_conclude(request, org_slug, meeting_id):
+    meeting = _meeting(request, meeting_id, edit=True)
+    try:
+        services.conclude_meeting(membership=request.membership, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Meeting concluded: the recap is on its way to the attendees.")
+    return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting.pk)
