@@ -16,6 +16,7 @@ from insights import api as insights_api
 from peakos import api
 from peakos.api_base import IdConverter, api_not_found
 from reviews import api as reviews_api
+from rhythm import api as rhythm_api
 from surveys import api as surveys_api
 
 app_name = "api"
@@ -33,9 +34,14 @@ router.register("coordination", insights_api.CoordinationViewSet, basename="coor
 router.register("signals", insights_api.SignalViewSet, basename="signal")
 router.register("review-cycles", reviews_api.ReviewCycleViewSet, basename="review-cycle")
 router.register("reviews", reviews_api.BusinessReviewViewSet, basename="review")
+router.register("rhythm/meetings", rhythm_api.MeetingViewSet, basename="rhythm-meeting")
+router.register("rhythm/measurables", rhythm_api.MeasurableViewSet, basename="rhythm-measurable")
+router.register("rhythm/issues", rhythm_api.IssueViewSet, basename="rhythm-issue")
+router.register("rhythm/decisions", rhythm_api.DecisionViewSet, basename="rhythm-decision")
 
 urlpatterns = [
     path("v1/organization/", api.OrganizationView.as_view(), name="organization"),
+    path("v1/rhythm/health/", rhythm_api.RhythmHealthView.as_view(), name="rhythm-health"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from insights import demo as insights_demo
 from peakos import demo
 from reviews import demo as reviews_demo
+from rhythm import demo as rhythm_demo
 from surveys import demo as surveys_demo
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             surveys_demo.seed()
             insights_demo.seed()
             reviews_demo.seed()
+            rhythm_demo.seed()
             # The organization-level signals read the reviews, which exist only now: without this a
             # first run would lack the review signals a second run adds.
             insights_demo.refresh_organization_signals()

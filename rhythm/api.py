@@ -1,0 +1,372 @@
+"""REST API of the weekly rhythm (read-only): meetings, the scorecard, issues, decisions, and
+decision velocity per team and department.
+
+Lists hold the teams the caller sees on the pages (rhythm/access.py): leaders, admins and owners
+(and their tokens) every team; members and managers their own teams. Rhythm health is for
+those who see every team's rhythm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import django_filters
+from django.db.models import Avg, Count, Q
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from peakos.api_base import IdFilter, OrgAPIView, OrgReadOnlyViewSet, read_schema
+from rhythm import access, selectors
+from rhythm.models import Decision, Direction, Issue, IssueStatus, Measurable, Meeting
+
+
+def _visible(queryset, membership, *fields: str):
+    ids = access.visible_team_ids(membership)
+    if ids is None:
+        return queryset
+    q = Q(pk__in=[])
+    for name in fields:
+        q |= Q(**{f"{name}__in": ids})
+    return queryset.filter(q)
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    series = serializers.CharField(source="series.name", read_only=True)
+    rating_mean = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Mean of the attendees' 1–10 ratings (given openly in the meeting)."
+    )
+    ratings = serializers.IntegerField(read_only=True, help_text="How many attendees rated it.")
+    decisions = serializers.IntegerField(source="decision_count", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "team", "series", "held_on", "started_at", "ended_at", "rating_mean", "ratings", "decisions"]
+        read_only_fields = fields
+
+
+class MeetingFilter(django_filters.FilterSet):
+    team = IdFilter()
+    held_on_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
+    held_on_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["team"]
+
+
+MEETING_EXAMPLE = {
+    "id": 17,
+    "team": 12,
+    "series": "Platform weekly",
+    "held_on": "2026-11-30",
+    "started_at": "2026-11-30T09:01:00Z",
+    "ended_at": "2026-11-30T10:28:00Z",
+    "rating_mean": 8.4,
+    "ratings": 5,
+    "decisions": 3,
+}
+
+
+@read_schema(
+    plural="List meetings",
+    one="One meeting",
+    description="Team meetings held or going on, newest first, with their average rating and decisions.",
+    example_name="Platform's weekly",
+    example=MEETING_EXAMPLE,
+)
+class MeetingViewSet(OrgReadOnlyViewSet):
+    queryset = Meeting.objects.none()
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = ["held_on", "started_at", "id"]
+    ordering = ["-held_on", "-id"]
+    lookup_url_kwarg = "meeting_id"
+    schema_tags = ["rhythm"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Meeting.objects.none()
+        qs = Meeting.objects.filter(started_at__isnull=False).select_related("series")
+        qs = qs.annotate(
+            rating_mean=Avg("attendees__rating"),
+            ratings=Count("attendees", filter=Q(attendees__rating__isnull=False), distinct=True),
+            decision_count=Count("decisions", distinct=True),
+        )
+        return _visible(qs, self.membership, "team_id")
+
+
+# --- Scorecard -----------------------------------------------------------------------------------
+
+
+class MeasurableSerializer(serializers.ModelSerializer):
+    entries = serializers.SerializerMethodField(help_text="Weekly values, oldest first (week = its Monday).")
+
+    class Meta:
+        model = Measurable
+        fields = ["id", "team", "name", "owner", "goal", "direction", "unit", "metric", "entries"]
+        read_only_fields = fields
+
+    def get_entries(self, obj) -> list[dict]:
+        return [
+            {"week": e.week.isoformat(), "value": str(e.value), "on_track": obj.on_track(e.value)}
+            for e in obj.entries.all()
+        ]
+
+
+class MeasurableFilter(django_filters.FilterSet):
+    team = IdFilter()
+    direction = django_filters.ChoiceFilter(choices=Direction.choices)
+
+    class Meta:
+        model = Measurable
+        fields = ["team", "direction"]
+
+
+MEASURABLE_EXAMPLE = {
+    "id": 8,
+    "team": 12,
+    "name": "Deploys",
+    "owner": 57,
+    "goal": "10.00",
+    "direction": "gte",
+    "unit": "",
+    "metric": None,
+    "entries": [{"week": "2026-11-23", "value": "12.00", "on_track": True}],
+}
+
+
+@read_schema(
+    plural="List scorecard measurables",
+    one="One measurable",
+    description="Each team's weekly measurables with owner, goal, direction (gte: at least, lte: at most) "
+    "and their weekly entries.",
+    example_name="Deploys a week",
+    example=MEASURABLE_EXAMPLE,
+)
+class MeasurableViewSet(OrgReadOnlyViewSet):
+    queryset = Measurable.objects.none()
+    serializer_class = MeasurableSerializer
+    filterset_class = MeasurableFilter
+    ordering_fields = ["name", "id"]
+    ordering = ["team__name", "name"]
+    lookup_url_kwarg = "measurable_id"
+    schema_tags = ["rhythm"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Measurable.objects.none()
+        qs = Measurable.objects.filter(archived=False).prefetch_related("entries")
+        return _visible(qs, self.membership, "team_id")
+
+
+# --- Issues and decisions ------------------------------------------------------------------------
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Issue
+        fields = ["id", "team", "raised_to", "raised_by", "title", "priority", "status", "raised_at", "solved_at"]
+        read_only_fields = fields
+
+
+class IssueFilter(django_filters.FilterSet):
+    team = IdFilter()
+    raised_to = IdFilter()
+    status = django_filters.ChoiceFilter(choices=IssueStatus.choices)
+
+    class Meta:
+        model = Issue
+        fields = ["team", "raised_to", "status"]
+
+
+ISSUE_EXAMPLE = {
+    "id": 31,
+    "team": 12,
+    "raised_to": 2,
+    "raised_by": 57,
+    "title": "The hiring freeze blocks the launch",
+    "priority": 1,
+    "status": "solved",
+    "raised_at": "2026-11-03T14:00:00Z",
+    "solved_at": "2026-11-16T09:40:00Z",
+}
+
+
+@read_schema(
+    plural="List issues",
+    one="One issue",
+    description="Issues of the teams the caller sees: raised by them or raised to them (``raised_to``: "
+    "another team or the leadership team).",
+    example_name="Raised to leadership",
+    example=ISSUE_EXAMPLE,
+)
+class IssueViewSet(OrgReadOnlyViewSet):
+    queryset = Issue.objects.none()
+    serializer_class = IssueSerializer
+    filterset_class = IssueFilter
+    ordering_fields = ["raised_at", "solved_at", "priority", "id"]
+    ordering = ["-raised_at"]
+    lookup_url_kwarg = "issue_id"
+    schema_tags = ["rhythm"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Issue.objects.none()
+        return _visible(Issue.objects.all(), self.membership, "team_id", "raised_to_id")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "team", "issue", "meeting", "what", "why", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class DecisionFilter(django_filters.FilterSet):
+    team = IdFilter()
+    meeting = IdFilter()
+
+    class Meta:
+        model = Decision
+        fields = ["team", "meeting"]
+
+
+DECISION_EXAMPLE = {
+    "id": 5,
+    "team": 2,
+    "issue": 31,
+    "meeting": 17,
+    "what": "Two contractors for the launch quarter",
+    "why": "Faster than hiring; the freeze ends in Q2",
+    "decided_by": 3,
+    "decided_at": "2026-11-16T09:40:00Z",
+}
+
+
+@read_schema(
+    plural="List decisions",
+    one="One decision",
+    description="The decision log: what was decided, why, by whom and when, newest first.",
+    example_name="A leadership decision",
+    example=DECISION_EXAMPLE,
+)
+class DecisionViewSet(OrgReadOnlyViewSet):
+    queryset = Decision.objects.none()
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    ordering_fields = ["decided_at", "id"]
+    ordering = ["-decided_at", "-id"]
+    lookup_url_kwarg = "decision_id"
+    schema_tags = ["rhythm"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Decision.objects.none()
+        return _visible(Decision.objects.all(), self.membership, "team_id")
+
+
+# --- Rhythm health -------------------------------------------------------------------------------
+
+
+class VelocitySerializer(serializers.Serializer):
+    issues_raised = serializers.IntegerField()
+    issues_solved = serializers.IntegerField()
+    median_days_to_decision = serializers.FloatField(allow_null=True)
+    decidable = serializers.IntegerField()
+    solved_within_two = serializers.IntegerField()
+    solved_within_two_share = serializers.FloatField(allow_null=True)
+    todos_due = serializers.IntegerField()
+    todos_done_on_time = serializers.IntegerField()
+    todo_completion_rate = serializers.FloatField(allow_null=True)
+    meetings_held = serializers.IntegerField()
+    meeting_ratings = serializers.ListField(child=serializers.FloatField())
+    rating_mean = serializers.FloatField(allow_null=True)
+    rating_trend = serializers.FloatField(allow_null=True)
+    cross_team_raised = serializers.IntegerField()
+    cross_team_solved = serializers.IntegerField()
+    cross_team_median_days = serializers.FloatField(allow_null=True)
+    cross_team_open = serializers.IntegerField()
+    cross_team_oldest_open_days = serializers.FloatField(allow_null=True)
+
+
+class HealthRowSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    name = serializers.CharField()
+    teams = serializers.IntegerField(help_text="Teams pooled: 1 for a team, its subtree for a department.")
+    has_series = serializers.BooleanField()
+    measurables = serializers.IntegerField()
+    scorecard_coverage = serializers.FloatField(allow_null=True, help_text="Share of the last 4 weeks' cells filled.")
+    velocity = VelocitySerializer()
+
+
+class HealthSerializer(serializers.Serializer):
+    weeks = serializers.IntegerField()
+    organization = VelocitySerializer()
+    departments = HealthRowSerializer(many=True)
+    teams = HealthRowSerializer(many=True)
+
+
+def _row(r) -> dict:
+    return {
+        "team": r.team.pk, "name": r.team.name, "teams": r.teams, "has_series": r.has_series,
+        "measurables": r.measurables, "scorecard_coverage": r.coverage, "velocity": asdict(r.velocity),
+    }  # fmt: skip
+
+
+VELOCITY_EXAMPLE = {
+    "issues_raised": 7, "issues_solved": 4, "median_days_to_decision": 8.37, "decidable": 6,
+    "solved_within_two": 3, "solved_within_two_share": 0.5, "todos_due": 4, "todos_done_on_time": 2,
+    "todo_completion_rate": 0.5, "meetings_held": 5, "meeting_ratings": [8, 7, 8, 9, 9], "rating_mean": 8.2,
+    "rating_trend": 0.4, "cross_team_raised": 2, "cross_team_solved": 1, "cross_team_median_days": 3.92,
+    "cross_team_open": 1, "cross_team_oldest_open_days": 20.13,
+}  # fmt: skip
+
+
+class RhythmHealthView(OrgAPIView):
+    """Decision velocity, meetings, ratings and scorecard coverage per team and department."""
+
+    read_rule = staticmethod(access.can_see_health)
+    serializer_class = HealthSerializer
+    schema_tags = ["rhythm"]
+
+    @extend_schema(
+        summary="Rhythm health and decision velocity",
+        description="The last 13 weeks, per team and per department (its subtree pooled), as on the Rhythm "
+        "health page; formulas in docs/scoring.md. Leaders, admins and owners.",
+        examples=[
+            OpenApiExample(
+                "One team",
+                response_only=True,
+                value={
+                    "weeks": 13,
+                    "organization": VELOCITY_EXAMPLE,
+                    "departments": [],
+                    "teams": [
+                        {
+                            "team": 12,
+                            "name": "Platform",
+                            "teams": 1,
+                            "has_series": True,
+                            "measurables": 3,
+                            "scorecard_coverage": 0.83,
+                            "velocity": VELOCITY_EXAMPLE,
+                        }
+                    ],
+                },  # fmt: skip
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        health = selectors.rhythm_health(self.organization)
+        return Response(
+            {
+                "weeks": health["weeks"],
+                "organization": asdict(health["organization"]),
+                "departments": [_row(r) for r in health["departments"]],
+                "teams": [_row(r) for r in health["teams"]],
+            }
+        )
