@@ -325,6 +325,7 @@ class PersonViewSet(
                     "deactivated": 0,
                     "teams_created": 0,
                     "teams_moved": 0,
+                    "leads_set": 0,
                     "results": [
                         {"index": 0, "email": "ava.berg@northwind.example", "id": 57, "result": "updated"},
                         {"index": 1, "email": "ben.ortiz@northwind.example", "id": 412, "result": "created"},

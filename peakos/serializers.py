@@ -140,6 +140,12 @@ class PersonUpsertRowSerializer(serializers.Serializer):
         help_text="BCP 47 tag (de, pt-BR, ja; de-AT reads as de) of a language the organization offers. "
         "Left out, null or empty: the organization's default language.",
     )
+    lead_email = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        help_text="The lead of this row's team: someone in the directory or elsewhere in this request "
+        "(rows of one team must agree). Left out or null: the team's lead stays as it is.",
+    )
     attributes = serializers.DictField(
         child=serializers.CharField(allow_null=True, allow_blank=True),
         required=False,
@@ -169,6 +175,7 @@ class PeopleUpsertResultSerializer(serializers.Serializer):
     deactivated = serializers.IntegerField()
     teams_created = serializers.IntegerField()
     teams_moved = serializers.IntegerField()
+    leads_set = serializers.IntegerField(help_text="Teams whose lead this request changed (lead_email).")
     results = UpsertResultSerializer(many=True)
 
 

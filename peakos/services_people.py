@@ -21,7 +21,10 @@ from peakos.orgadmin.importer import CsvImportError, import_people, preview_impo
 from peakos.orgadmin.peoplecsv import EXPORT_COLUMNS, RESERVED_COLUMNS, RowError, escape_cell, normalize_header
 
 MAX_UPSERT_ROWS = 10_000
-TEXT_FIELDS = ("email", "name", "team", "parent_team", "manager_email", "layer", "language")
+TEXT_FIELDS = ("email", "name", "team", "parent_team", "manager_email", "layer", "language", "lead_email")
+# Written after EXPORT_COLUMNS: unlike the other fields, a lead left out leaves the team's lead alone
+# (a team has many rows; one person's record should not unset it).
+EXTRA_COLUMNS = ("lead_email",)
 ROW_FIELDS = frozenset({*TEXT_FIELDS, "attributes"})
 FIRST_ROW = 2  # CSV line of the first person (line 1 is the header)
 
@@ -78,10 +81,10 @@ def rows_to_csv(rows: list[dict]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     # Always with the language column: a row is the whole record, so a language left out is
     # the organization's default, as a layer left out is "individual".
-    writer.writerow([*EXPORT_COLUMNS, *attribute_columns.values()])
+    writer.writerow([*EXPORT_COLUMNS, *EXTRA_COLUMNS, *attribute_columns.values()])
     for raw in rows:
         attributes = {normalize_header(k): v for k, v in (raw.get("attributes") or {}).items()}
-        cells = [_cell(raw.get(column)) for column in EXPORT_COLUMNS]
+        cells = [_cell(raw.get(column)) for column in (*EXPORT_COLUMNS, *EXTRA_COLUMNS)]
         # An attribute a row does not name is left alone, not removed (empty cells remove): the
         # importer merges attributes, so send its current value.
         cells += [_cell(attributes.get(key, "")) for key in attribute_columns]
@@ -95,7 +98,8 @@ def bulk_upsert_people(*, organization: Organization, actor, rows, deactivate_mi
     A row is a person's whole record, as a line of the CSV import: ``email`` and ``name``;
     ``team`` (by name, created when missing, under ``parent_team`` if given), ``manager_email``,
     ``layer`` and ``language`` are cleared or reset (no team, no manager, individual, the
-    organization's default language) when left out; ``attributes`` are merged
+    organization's default language) when left out; ``lead_email`` makes someone the lead of the
+    row's team (left out: the lead stays); ``attributes`` are merged
     (an empty value removes one). People in the request are active again;
     ``deactivate_missing`` deactivates active people absent from it (a full HRIS export).
     """
@@ -136,6 +140,7 @@ def bulk_upsert_people(*, organization: Organization, actor, rows, deactivate_mi
         "deactivated": summary["deactivated"],
         "teams_created": summary["teams_created"],
         "teams_moved": summary["teams_moved"],
+        "leads_set": summary["leads_set"],
         "results": results,
     }
 
