@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from peakos.i18n import language_choices, language_name, organization_languages
 from peakos.models import Layer, Person, Priority, PriorityLevel, Role, Team, TeamKind, User, validate_period
-from peakos.orgadmin.peoplecsv import decode_upload
+from peakos.orgadmin.peoplecsv import UploadError, read_upload
 from peakos.orgadmin.services import BULK_ACTIONS
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -209,7 +209,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 10 MB; split it or use the import_people command.")
-        return upload.name, decode_upload(upload.read())
+        try:
+            return upload.name, read_upload(upload.read())
+        except UploadError as exc:
+            raise forms.ValidationError(exc.messages)
 
 
 class PriorityChoiceField(forms.ModelChoiceField):

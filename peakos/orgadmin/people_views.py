@@ -230,13 +230,14 @@ def people_import(request, org_slug):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        filename, text = form.cleaned_data["file"]
+        filename, upload = form.cleaned_data["file"]
+        text = upload.text
         deactivate = form.cleaned_data["deactivate_missing"]
         plan = importer.preview_import(org, text, deactivate_missing=deactivate)
         if plan.errors:
             errors = sorted(plan.errors)
         else:
-            upload = importer.store_preview(
+            stored = importer.store_preview(
                 organization=org,
                 actor=request.user,
                 text=text,
@@ -244,7 +245,9 @@ def people_import(request, org_slug):
                 deactivate_missing=deactivate,
                 plan=plan,
             )
-            return redirect("manage_import_preview", org_slug=org_slug, import_id=upload.pk)
+            if upload.note:
+                messages.warning(request, upload.note)
+            return redirect("manage_import_preview", org_slug=org_slug, import_id=stored.pk)
     context = {
         "form": form,
         "errors": errors[:MAX_ERRORS_SHOWN],
@@ -252,7 +255,8 @@ def people_import(request, org_slug):
         "columns": REQUIRED_COLUMNS,
         "recent": PeopleImport.objects.select_related("uploaded_by").defer("content")[:10],
     }
-    return render(request, "peakos/manage/import.html", context, status=400 if errors else 200)
+    refused = errors or (request.method == "POST" and form.errors)
+    return render(request, "peakos/manage/import.html", context, status=400 if refused else 200)
 
 
 @manage

@@ -36,12 +36,22 @@ changed; people missing from the file are deactivated only when asked
 organization's people, one its teams, and writes are ``bulk_create`` /
 ``bulk_update`` in one transaction, so 10,000 rows import in seconds.
 
+Reading the bytes (``read_upload``): UTF-8, with or without the BOM spreadsheets add. A
+file that is not UTF-8 is read as Windows-1252 (what Excel on Windows writes) and the
+person is told so, to check accented names in the preview. UTF-16 (Excel's "Unicode
+text"), images, PDFs, workbooks and other binary data are refused with how to save a CSV
+UTF-8 instead. No cell may be longer than its column allows (``CELL_LIMITS``, attributes
+``MAX_ATTRIBUTE``) or hold a NUL; a file the csv module cannot read names the row.
+A file with only the header row is refused (there is nothing to import, and with
+``deactivate_missing`` it would deactivate everybody).
+
 Spreadsheet formula injection: the export prefixes a cell that starts with
 ``= + - @`` with an apostrophe, and the import strips that apostrophe again.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -51,7 +61,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from peakos.i18n import bcp47, normalize_language, shipped_languages
-from peakos.models import Layer, Organization, Person, Team
+from peakos.models import LANGUAGE_MAX_LENGTH, Layer, Organization, Person, Team
+from peakos.textcheck import BAD_CHARACTERS, bad_character
 
 REQUIRED_COLUMNS = ("email", "name", "team", "parent_team", "manager_email", "layer")
 OPTIONAL_COLUMNS = ("language", "lead_email")
@@ -62,6 +73,35 @@ COLUMN_ALIASES = {"e_mail": "email", "manager_e_mail": "manager_email"}
 LAYER_LOOKUP = {**{v.casefold(): v for v in Layer.values}, **{label.casefold(): v for v, label in Layer.choices}}
 MAX_NAME = 200
 MAX_EMAIL = 254  # Person.email (Django's EmailField); RFC 5321's limit on a forward path
+MAX_ATTRIBUTE = 1000  # an attribute's value (a location, a cost centre…), stored in Person.attributes
+MAX_COLUMN_NAME = 100
+# The longest cell of each column, checked before anything else in a row (a cell over its
+# limit is reported with its length, never echoed back).
+CELL_LIMITS = {
+    "email": MAX_EMAIL,
+    "name": MAX_NAME,
+    "team": MAX_NAME,
+    "parent_team": MAX_NAME,
+    "manager_email": MAX_EMAIL,
+    "layer": 32,
+    "language": LANGUAGE_MAX_LENGTH,
+}
+# Python's csv module refuses cells over 131,072 characters with a bare ``_csv.Error``; the
+# limit is raised to the largest browser upload so that every cell of an accepted file is
+# read and then reported by its row and column; longer cells (the command has no upload
+# cap) stop the reading with the row named.
+CSV_FIELD_LIMIT = 10 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+SAVE_AS_UTF8 = "In your spreadsheet choose “Save as” → “CSV UTF-8 (comma delimited)” and upload that file."
+# The first bytes of files people upload by mistake.
+SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+)
 BATCH = 1000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -138,12 +178,64 @@ class ParsedFile:
     rows: int = 0
 
 
-def decode_upload(raw: bytes) -> str:
-    """UTF-8 (with or without the BOM spreadsheets add); Windows-1252 as a fallback."""
+class UploadError(ValidationError):
+    """The bytes are not a CSV file that can be read (UTF-16, binary data); nothing was read."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    text: str
+    note: str = ""  # empty for UTF-8; else how the file was read, for the person to check
+
+
+WINDOWS_1252_NOTE = (
+    "The file is not UTF-8, so it was read as Windows-1252 (Western European, what Excel on Windows "
+    "writes). Check accented names in the preview; if they look wrong, save the file as CSV UTF-8 and "
+    "upload it again."
+)
+
+
+def read_upload(raw: bytes) -> Upload:
+    """The text of an uploaded file: UTF-8 (with or without the BOM), else Windows-1252 with a note.
+
+    Raises ``UploadError`` for UTF-16 (a byte-order mark, or NUL bytes in every other place:
+    read as UTF-8 it would only give "missing column email"), known binary formats and
+    other binary data, each with how to save the file as CSV UTF-8.
+    """
+    for signature, what in SIGNATURES:
+        if raw.startswith(signature):
+            raise UploadError(f"This file is {what}, not a CSV file. {SAVE_AS_UTF8}")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
+        raise UploadError(f"This file is UTF-16 text, not UTF-8. {SAVE_AS_UTF8}")
+    if _looks_binary(raw):
+        raise UploadError(f"This file holds binary data, not text. {SAVE_AS_UTF8}")
     try:
-        return raw.decode("utf-8-sig")
+        return Upload(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        pass
+    try:
+        return Upload(raw.decode("cp1252"), note=WINDOWS_1252_NOTE)
+    except UnicodeDecodeError:  # a byte Windows-1252 does not define either
+        raise UploadError(f"This file is neither UTF-8 nor Windows-1252 text. {SAVE_AS_UTF8}")
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a BOM: most characters of a CSV are ASCII, so every other byte is NUL."""
+    sample = raw[:4000]
+    if len(sample) < 4:
+        return False
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """More than 5% control bytes (other than tab, line breaks and form feed) in the first 8 KB."""
+    sample = raw[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    return controls > 0.05 * len(sample)
 
 
 def _delimiter(text: str) -> str:
@@ -160,15 +252,25 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
     """Read and check every row on its own; checks that need the database come later."""
     parsed = ParsedFile()
     text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    header = next(reader, None)
+    # newline="": line breaks inside quoted cells, and old Mac files (\r only), as csv expects.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    check_characters = BAD_CHARACTERS.search(text) is not None
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        parsed.errors.append(RowError(1, "", _csv_error(exc)))
+        return parsed
     if not header or not any(cell.strip() for cell in header):
         parsed.errors.append(RowError(1, "", "the file is empty; the first row must name the columns"))
         return parsed
     keys = [normalize_header(h) for h in header]
     seen_columns: dict[str, int] = {}
     for index, key in enumerate(keys):
-        if not key:
+        if check_characters and (problem := bad_character(header[index])):
+            parsed.errors.append(RowError(1, f"#{index + 1}", f"the column name {problem}"))
+        elif len(key) > MAX_COLUMN_NAME:
+            parsed.errors.append(RowError(1, f"#{index + 1}", f"a column name {_too_long(MAX_COLUMN_NAME, key)}"))
+        elif not key:
             parsed.errors.append(RowError(1, f"#{index + 1}", "a column has no name"))
         elif key in seen_columns:
             parsed.errors.append(RowError(1, header[index].strip(), "this column appears twice"))
@@ -184,7 +286,15 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
     width = len(header)
     first_row_of_email: dict[str, int] = {}
 
-    for record in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            parsed.errors.append(RowError(reader.line_num, "", f"{_csv_error(exc)}; the rows after it were not read"))
+            break
         row = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
@@ -195,6 +305,9 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
             parsed.errors.append(RowError(row, "", f"{len(record)} cells, but the header names {width} columns"))
             continue
         record = record + [""] * (width - len(record))
+        if cell_errors := _cell_errors(row, start, record[:width], header, keys, check_characters):
+            parsed.errors.extend(cell_errors)
+            continue  # the row's other checks would echo the bad cells back
 
         def cell(name: str, record=record) -> str:
             return unescape_cell(record[col[name]])
@@ -202,9 +315,6 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         email, name, team, parent = cell("email").lower(), cell("name"), cell("team"), cell("parent_team")
         manager, layer = cell("manager_email").lower(), cell("layer")
 
-        for column, value in (("team", team), ("parent_team", parent), ("name", name)):
-            if len(value) > MAX_NAME:
-                parsed.errors.append(RowError(row, column, _too_long(MAX_NAME, value)))
         if parent and not team:
             parsed.errors.append(RowError(row, "team", f"parent team “{parent}” is given but the team is empty"))
         if team:
@@ -223,9 +333,6 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         if not email:
             parsed.errors.append(RowError(row, "email", "e-mail is required"))
             continue
-        if len(email) > MAX_EMAIL:
-            parsed.errors.append(RowError(row, "email", _too_long(MAX_EMAIL, email)))
-            continue
         if not _is_email(email):
             parsed.errors.append(RowError(row, "email", f"“{email}” is not a valid e-mail address"))
             continue
@@ -237,10 +344,7 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         first_row_of_email[email] = row
         if not name:
             parsed.errors.append(RowError(row, "name", "name is required"))
-        if len(manager) > MAX_EMAIL:
-            parsed.errors.append(RowError(row, "manager_email", _too_long(MAX_EMAIL, manager)))
-            manager = ""
-        elif manager and not _is_email(manager):
+        if manager and not _is_email(manager):
             parsed.errors.append(RowError(row, "manager_email", f"“{manager}” is not a valid e-mail address"))
             manager = ""
         layer_value = LAYER_LOOKUP.get(layer.casefold()) if layer else Layer.INDIVIDUAL
@@ -269,7 +373,38 @@ def parse_csv(text: str, *, progress: Progress = no_progress) -> ParsedFile:
         )
     if parsed.rows >= 1000:
         progress(f"read {parsed.rows} rows")
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append(RowError(2, "", "the file has only the header row: there is nobody to import"))
     return parsed
+
+
+def _cell_errors(row: int, start: int, record: list[str], header: list[str], keys: list[str], check_characters: bool):
+    """Cells no column can take: over their column's length, holding a NUL or a lone surrogate, or a
+    line break (nothing here is multi-line; usually a quote left open, which swallows the next rows)."""
+    errors = []
+    for index, value in enumerate(record):
+        key = keys[index]
+        column = key if key in RESERVED_COLUMNS else header[index].strip()
+        limit = CELL_LIMITS.get(key, MAX_ATTRIBUTE)
+        value = value.strip()
+        if check_characters and (problem := bad_character(value)):
+            errors.append(RowError(row, column, problem))
+        elif len(value) > limit:
+            errors.append(RowError(row, column, _too_long(limit, value)))
+        elif "\n" in value or "\r" in value:
+            where = f"rows {start}–{row}" if row > start else f"row {row}"
+            errors.append(
+                RowError(
+                    row, column, f"a line break inside the cell (a quote left open on {where}?); keep it on one line"
+                )
+            )
+    return errors
+
+
+def _csv_error(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"a cell is longer than {CSV_FIELD_LIMIT:,} characters"
+    return f"this row cannot be read as CSV ({exc})"
 
 
 def _too_long(limit: int, value: str) -> str:

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from peakos.models import Organization
 from peakos.orgadmin import importer
-from peakos.orgadmin.peoplecsv import decode_upload
+from peakos.orgadmin.peoplecsv import UploadError, read_upload
 from peakos.tenancy import org_scope
 
 
@@ -38,7 +38,13 @@ class Command(BaseCommand):
             raw = sys.stdin.buffer.read() if file == "-" else open(file, "rb").read()  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.")
-        text = decode_upload(raw)
+        try:
+            upload = read_upload(raw)
+        except UploadError as exc:
+            raise CommandError(f"{file}: {' '.join(exc.messages)} Nothing was imported.", returncode=1)
+        if upload.note:
+            self.stderr.write(upload.note.replace("preview", "changes listed below"))
+        text = upload.text
         started = time.monotonic()
 
         def progress(message: str) -> None:
