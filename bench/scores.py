@@ -346,7 +346,18 @@ def build(rng: np.random.Generator) -> None:
             team_mood = rng.normal(0.0, 0.5, size=TEAMS)
             layer_mood = {"executive": 0.9, "director": 0.6, "manager": 0.3, "lead": 0.1, "individual": 0.0}
             inv_rows, resp_chunks = [], []
-            resp_id = _next_id(cur, "surveys_response")
+            # Response and answer ids are random (surveys.models.random_id): no sequence to follow.
+            taken_ids: set[int] = set()
+
+            def random_ids(n: int) -> np.ndarray:
+                out = np.empty(0, dtype=np.int64)
+                while out.size < n:
+                    draw = rng.integers(2**32, 2**63 - 1, size=n - out.size, dtype=np.int64)
+                    draw = np.array([int(x) for x in np.unique(draw) if int(x) not in taken_ids], dtype=np.int64)
+                    taken_ids.update(draw.tolist())
+                    out = np.concatenate([out, draw])
+                return out
+
             ans_chunks = []
             for r_index, round_id in enumerate(round_ids):
                 opened = (start + timedelta(days=14 * r_index)).date()
@@ -364,8 +375,7 @@ def build(rng: np.random.Generator) -> None:
                 )
                 who = np.flatnonzero(answered)
                 n = who.size
-                ids = np.arange(resp_id, resp_id + n)
-                resp_id += n
+                ids = random_ids(n)
                 resp_chunks.append((ids, round_id, team_ids[team_arr[who]], layer_arr[who], opened))
                 trend = 0.02 * r_index
                 base = 3.4 + team_mood[team_arr[who]] + np.vectorize(layer_mood.get)(layer_arr[who]) + trend
@@ -444,21 +454,22 @@ def build(rng: np.random.Generator) -> None:
             cur.copy_expert(
                 "COPY surveys_response (id, organization_id, round_id, team_id, layer, submitted_on) FROM STDIN", buf
             )
-            _reset_sequence(cur, "surveys_response")
             answers = np.concatenate(ans_chunks)
             answers = answers[np.lexsort((answers[:, 1], answers[:, 0]))]
             buf = io.StringIO()
+            last_ids = resp_chunks[-1][0]
+            commented = last_ids[rng.random(last_ids.size) < 0.1]
+            answer_ids = iter(random_ids(len(answers) + commented.size).tolist())
             for response, question, value, rated, priority in answers.tolist():
                 rated_s = "\\N" if rated < 0 else rated
                 priority_s = "\\N" if priority < 0 else priority
-                buf.write(f"{oid}\t{response}\t{question}\t{value}\t\t{rated_s}\t{priority_s}\n")
+                buf.write(f"{next(answer_ids)}\t{oid}\t{response}\t{question}\t{value}\t\t{rated_s}\t{priority_s}\n")
             # a few comments (10 % of the responses of the newest round)
-            last_ids = resp_chunks[-1][0]
-            for rid in last_ids[rng.random(last_ids.size) < 0.1].tolist():
-                buf.write(f"{oid}\t{rid}\t{question_ids[11]}\t\\N\tMore focus, please.\t\\N\t\\N\n")
+            for rid in commented.tolist():
+                buf.write(f"{next(answer_ids)}\t{oid}\t{rid}\t{question_ids[11]}\t\\N\tMore focus, please.\t\\N\t\\N\n")
             buf.seek(0)
             cur.copy_expert(
-                "COPY surveys_answer (organization_id, response_id, question_id, value, text, rated_team_id, "
+                "COPY surveys_answer (id, organization_id, response_id, question_id, value, text, rated_team_id, "
                 "priority_id) FROM STDIN",
                 buf,
             )

@@ -17,6 +17,7 @@ organization's ``Question`` rows when used.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,6 +30,23 @@ from peakos.models import Layer, Organization, Person, Priority, Team
 from peakos.tenancy import OrgScopedManager
 
 COMMENT_MAX_LENGTH = 5000
+
+# Random primary keys (Response, Answer) are drawn from [2**32, 2**63): never a value a
+# sequence handed out before (the renumbering migration relies on it), and they fit a
+# signed 64-bit integer everywhere (PostgreSQL bigint, SQLite, numpy int64).
+RANDOM_ID_MIN = 2**32
+RANDOM_ID_MAX = 2**63 - 1
+
+
+def random_id() -> int:
+    """A primary key that says nothing about when its row was written.
+
+    Sequential ids put responses in submission order, which can be matched with anything
+    else that follows that order (see docs/privacy.md). A collision (about 1 in 10**5
+    over ten million rows) fails that one insert on the primary key; nothing is
+    overwritten.
+    """
+    return RANDOM_ID_MIN + secrets.randbelow(RANDOM_ID_MAX - RANDOM_ID_MIN)
 
 
 class Dimension(models.TextChoices):
@@ -418,8 +436,12 @@ class SubmissionReceipt(models.Model):
 
 
 class Response(models.Model):
-    """One anonymous answer sheet. Never a person, an invitation or a time finer than the day."""
+    """One anonymous answer sheet. Never a person, an invitation or a time finer than the day.
 
+    The primary key is random (``random_id``), not a sequence: ids carry no submission order.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -442,8 +464,11 @@ class Answer(models.Model):
     ``value``: 1–5 (likert5, rate_team), 0–10 (scale10), the chosen option's index
     (single_choice) or the rank given (priority_pick, 1 = top). ``text``: comments.
     rate_team: one Answer per rated team; priority_pick: one Answer per picked priority.
+
+    Random primary key too: sequential answer ids would put responses in submission order.
     """
 
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")

@@ -77,7 +77,8 @@ def coordination(
     ok &= ~inside
     response, rated, values, rater_team = response[ok], rated[ok], values[ok], rater_team[ok]
     # One rating per respondent and rated team.
-    _, first = np.unique(response * (n_teams + 1) + rated, return_index=True)
+    # (Response ids are random 63-bit numbers: a combined key ``response * n + rated`` would overflow.)
+    _, first = np.unique(np.stack([response, rated], axis=1), axis=0, return_index=True)
     rated, values, rater_team = rated[first], values[first], rater_team[first]
 
     # Received: every rating of a team, from anyone.
