@@ -432,11 +432,11 @@ def build(rng: np.random.Generator) -> None:
             invitations = np.concatenate(inv_rows)
             buf = io.StringIO()
             for round_id, person, team, _, used in invitations.tolist():
-                used_at = now.isoformat() if used else "\\N"
-                buf.write(f"{oid}\t{round_id}\t{person}\t{team}\t\t{used_at}\t{now.isoformat()}\n")
+                answered = "t" if used else "f"
+                buf.write(f"{oid}\t{round_id}\t{person}\t{team}\t\t{answered}\t{now.isoformat()}\n")
             buf.seek(0)
             cur.copy_expert(
-                "COPY surveys_invitation (organization_id, round_id, person_id, team_id, layer, used_at, created_at)"
+                "COPY surveys_invitation (organization_id, round_id, person_id, team_id, layer, answered, created_at)"
                 " FROM STDIN",
                 buf,
             )

@@ -13,7 +13,7 @@ Serves the app with gunicorn on PostgreSQL, in its own database ``peakos_bench_s
     trivial /healthz view on the same server; prints both and their ratio.
     Goal: ratio >= 0.5 (a submit costs at most twice a bare request).
 (c) "submitted N, stored N": every accepted submission (HTTP 200, thank-you page) is
-    stored exactly once (responses = receipts = used invitations = accepted).
+    stored exactly once (responses = guard rows = invitations the guard recognises = accepted).
 
     .venv/bin/python bench/submit.py
     .venv/bin/python bench/submit.py --rate 100 --seconds 30 --clients 16 --probe-seconds 10
@@ -297,20 +297,19 @@ class ServerCpu:
 
 
 def stored_counts(round_id: int) -> tuple[int, int, int]:
+    """Responses, guard rows, and invitations the guard recognises (their keyed hash is there)."""
     from django.db import connection
+
+    from surveys.services.guard import guard_digest
 
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM surveys_response WHERE round_id = %s", [round_id])
         responses = cur.fetchone()[0]
-        cur.execute(
-            "SELECT count(*) FROM surveys_submissionreceipt r JOIN surveys_invitation i ON i.id = r.invitation_id "
-            "WHERE i.round_id = %s",
-            [round_id],
-        )
-        receipts = cur.fetchone()[0]
-        cur.execute("SELECT count(*) FROM surveys_invitation WHERE round_id = %s AND used_at IS NOT NULL", [round_id])
-        used = cur.fetchone()[0]
-    return responses, receipts, used
+        cur.execute("SELECT digest FROM surveys_submissionguard WHERE round_id = %s", [round_id])
+        guards = {row[0] for row in cur.fetchall()}
+        cur.execute("SELECT id FROM surveys_invitation WHERE round_id = %s", [round_id])
+        used = sum(guard_digest(row[0]) in guards for row in cur.fetchall())
+    return responses, len(guards), used
 
 
 def main() -> None:
@@ -391,7 +390,7 @@ def main() -> None:
     same = responses == receipts == used == accepted
     print(
         f"(c) submitted {accepted}, stored {responses} "
-        f"(receipts {receipts}, used invitations {used}): {'exactly once' if same else 'MISMATCH'}"
+        f"(guard rows {receipts}, invitations recognised {used}): {'exactly once' if same else 'MISMATCH'}"
     )
     if not same:
         sys.exit(1)

@@ -35,8 +35,9 @@ from insights import services
 from peakos.models import Layer, Organization, Person, Priority, PriorityLevel, Team, TeamDependency
 from peakos.tenancy import org_scope
 from surveys import demo as surveys_demo
-from surveys.models import Answer, Invitation, Response, Round, RoundQuestion, RoundStatus, Survey
+from surveys.models import Answer, Invitation, Response, Round, RoundQuestion, RoundStatus, SubmissionGuard, Survey
 from surveys.selectors import survey_questions
+from surveys.services.guard import guard_digest
 from surveys.services.questions import ensure_questions
 
 PAST_ROUNDS = 6
@@ -120,14 +121,21 @@ def _seed_round(org, survey, k, questions, people, teams, department_of, depends
             team_id=p.team_id,
             layer=p.layer,
             sent_at=opens,
-            used_at=opens.replace(hour=0, minute=0, second=0, microsecond=0) if p.id in answering else None,
+            answered=p.id in answering,
         )
         for p in people
     )
 
-    # Responses in a shuffled order: nothing about a response follows from a person's position.
+    # Responses (and their guard rows) in a shuffled order: nothing about a response follows
+    # from a person's position.
     respondents = [p for p in people if p.id in answering]
     rng.shuffle(respondents)
+    invitation_of = dict(
+        Invitation.objects.filter(round=round_, person_id__in=answering).values_list("person_id", "pk")
+    )
+    SubmissionGuard.objects.bulk_create(
+        SubmissionGuard(digest=guard_digest(invitation_of[p.id]), organization=org, round=round_) for p in respondents
+    )
     responses = Response.objects.bulk_create(
         Response(
             organization=org,

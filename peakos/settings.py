@@ -31,6 +31,11 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-peakos-change-me-0123456789abcdef")
 
+# The key of the double-submit guard's hash (surveys/services/guard.py). Never stored in the
+# database: a dump without it cannot tell whose guard row is whose. Empty: derived from
+# SECRET_KEY. Change it only between rounds (an open round's invitations would work again).
+SUBMISSION_GUARD_KEY = env.str("SUBMISSION_GUARD_KEY", default="")
+
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -278,6 +283,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Opens due survey rounds, closes ended ones, queues invitations and reminders.
     "surveys-tick": {"task": "surveys.tasks.tick", "schedule": env.float("SURVEYS_TICK_SECONDS", default=60.0)},
+    # Applies the "answered" marks of rounds whose mark moment (a reminder, the close) passed,
+    # in shuffled batches (surveys/services/guard.py). Reminders also run it first.
+    "surveys-answered-marks": {"task": "surveys.tasks.apply_answered_marks", "schedule": 900.0},
     # Opens review cycles on their day, e-mails reminders before due dates (idempotent within a day).
     "reviews-tick": {"task": "reviews.tasks.tick", "schedule": 3600.0},
     # Recomputes rounds whose answers are newer than their scores (a lost enqueue, a dead

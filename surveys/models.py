@@ -5,9 +5,11 @@ Anonymity by construction:
 
 * ``Response`` keeps the respondent's team and layer *as they were* and the day of
   submission, never the person, the invitation or a time finer than the day.
-* ``Invitation`` only records *that* a person answered (``used_at``, truncated to the
-  day). ``SubmissionReceipt`` (primary key = the invitation, no timestamp, no link to
-  the response) is the database constraint that makes a second submit impossible.
+* A submit writes nothing that names a person. ``SubmissionGuard`` (primary key = a keyed
+  hash of the invitation, the key outside the database) is the database constraint that
+  makes a second submit impossible; ``Invitation.answered`` (a flag, no time) is set
+  later, in shuffled batches, by the beat job (surveys/services/guard.py).
+* Response and Answer ids are random: they carry no submission order.
 * Tokens are never stored: only their SHA-256 (``token_hash``).
 
 Every model is tenant-owned (``organization`` + ``OrgScopedManager``) except
@@ -327,6 +329,9 @@ class Round(models.Model):
     # Set by retention (surveys.services.retention): the raw answers are gone, the stored
     # results are all that is left, so recomputes skip the round instead of wiping them.
     raw_answers_deleted_on = models.DateField(null=True, blank=True)
+    marks_applied_at = models.DateTimeField(
+        null=True, blank=True, help_text="The mark moment (reminder or close) whose answered marks were applied."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrgScopedManager()
@@ -392,8 +397,10 @@ class Invitation(models.Model):
     # than CLAIM_LEASE whose e-mail never reached the mail server is taken again.
     send_claimed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
-    # Day precision on purpose: a finer time could be matched to a response's order.
-    used_at = models.DateTimeField(null=True, blank=True)
+    # A flag, no time, and never written by the submit itself: surveys.services.guard sets
+    # it at the round's mark moments (reminders, close) in shuffled batches, so neither a
+    # timestamp nor the order of row versions follows the order people answered in.
+    answered = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrgScopedManager()
@@ -404,7 +411,7 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["organization", "id"], name="invitation_org_id_unique"),
             models.UniqueConstraint(fields=["round", "person"], name="invitation_unique_person_per_round"),
         ]
-        indexes = [models.Index(fields=["round", "sent_at"]), models.Index(fields=["round", "used_at"])]
+        indexes = [models.Index(fields=["round", "sent_at"]), models.Index(fields=["round", "answered"])]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} to round {self.round_id}"
@@ -421,16 +428,19 @@ class InvitationToken(models.Model):
     objects = OrgScopedManager()
 
 
-class SubmissionReceipt(models.Model):
-    """Proof that an invitation was used: the database-level guard against a double submit.
+class SubmissionGuard(models.Model):
+    """The database-level guard against a double submit, which names no invitation.
 
-    Its primary key *is* the invitation (NOT NULL, unique), so a second insert for the
-    same invitation fails whatever the timing. No timestamp, no sequence, no link to
-    the response: it says only "this invitation answered".
+    Its primary key is ``surveys.services.guard.guard_digest(invitation)``: an HMAC under a
+    key derived from ``SUBMISSION_GUARD_KEY`` / ``SECRET_KEY`` that the database never
+    holds. A second insert for the same invitation fails on the primary key whatever the
+    timing. No timestamp, no sequence, no link to the response: rows are written in
+    submission order beside the responses, and only the key could say whose they are.
     """
 
-    invitation = models.OneToOneField(Invitation, primary_key=True, on_delete=models.CASCADE, related_name="receipt")
+    digest = models.CharField(max_length=64, primary_key=True)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
 
     objects = OrgScopedManager()
 

@@ -15,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from peakos.models import Organization
 from peakos.services import record_heartbeat
 from peakos.tenancy import org_scope
-from surveys.services import mail, retention, schedule
+from surveys.services import guard, mail, retention, schedule
 
 # Mail-server hiccups — refused, reset, a server that never answers (EMAIL_TIMEOUT, or
 # the soft time limit in CELERY_TASK_ANNOTATIONS): retry with backoff, the claim of the
@@ -61,3 +61,9 @@ def send_reminders(organization_id: int, invitation_ids: list[int], due: str) ->
 def apply_retention() -> list[str]:
     """Delete raw answers and comments past each organization's retention period (beat, every 6 hours)."""
     return [str(report) for report in retention.apply_retention_everywhere()]
+
+
+@shared_task(acks_late=True)
+def apply_answered_marks() -> int:
+    """Set the "answered" flag of rounds whose mark moment passed (shuffled batches)."""
+    return guard.apply_due_marks()

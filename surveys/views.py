@@ -112,7 +112,7 @@ def answer(request, token: str):
     }
     # Validation messages of a submit are written in the page's language.
     with org_scope(org), translation.override(base["language"]):
-        if invitation.used_at is not None:
+        if submit.has_answered(invitation):
             return _page(request, "already_answered.html", base)
         if not round.is_accepting:
             return _page(request, "closed.html", base, status=410)

@@ -46,6 +46,7 @@ from peakos.i18n import format_datetime, language_for
 from peakos.services import new_token
 from surveys import selectors
 from surveys.models import Invitation, InvitationToken, RoundStatus
+from surveys.services.guard import answered_among
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _build_message(
 def _candidates(invitation_ids: list[int], now: datetime):
     return (
         Invitation.objects.filter(
-            pk__in=invitation_ids, used_at__isnull=True, round__status=RoundStatus.OPEN, round__closes_at__gt=now
+            pk__in=invitation_ids, answered=False, round__status=RoundStatus.OPEN, round__closes_at__gt=now
         )
         .select_related("person", "organization", "round__survey", "round__organization")
         .order_by("id")
@@ -217,13 +218,17 @@ def send_reminders(*, invitation_ids: list[int], due: datetime, now: datetime | 
         .filter(sent_at__isnull=False)
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=due))
     )
+    # Someone who answered since the last mark moment has no mark yet, but has a guard row:
+    # never remind them (one lookup for the whole batch).
+    answered = answered_among(inv.pk for inv in invitations)
+    invitations = [inv for inv in invitations if inv.pk not in answered]
     minutes = _minutes_by_round(invitations)
     sent = 0
     connection = get_connection()
     try:
         for inv in invitations:
             claimed = (
-                Invitation.objects.filter(pk=inv.pk, used_at__isnull=True)
+                Invitation.objects.filter(pk=inv.pk, answered=False)
                 .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=due))
                 .update(reminded_at=stamp)
             )

@@ -17,7 +17,7 @@ from peakos.services import record_audit
 from peakos.tenancy import org_scope, scopes_disabled
 from surveys import selectors
 from surveys.models import Invitation, Round, RoundQuestion, RoundStatus, Survey
-from surveys.services import mail
+from surveys.services import guard, mail
 from surveys.services.setup import compute_next_run, next_scheduled_run
 
 log = logging.getLogger(__name__)
@@ -166,11 +166,16 @@ def reminder_due(round: Round, now: datetime) -> datetime | None:
 
 
 def enqueue_reminders(*, round: Round, due: datetime) -> int:
-    """Hand those who have not answered (and were not reminded since ``due``) to remind tasks."""
+    """Hand those who have not answered (and were not reminded since ``due``) to remind tasks.
+
+    Applies the round's "answered" marks for this reminder moment first (once per moment;
+    the send task also skips anyone with a guard row): a person who answered is never
+    reminded."""
     from surveys import tasks
 
+    guard.apply_answered_marks(round=round, now=due)
     ids = list(
-        Invitation.objects.filter(round=round, used_at__isnull=True, sent_at__isnull=False, sent_at__lt=due)
+        Invitation.objects.filter(round=round, answered=False, sent_at__isnull=False, sent_at__lt=due)
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=due))
         .order_by("id")
         .values_list("id", flat=True)

@@ -1,15 +1,15 @@
 """Answering: finding an invitation by its link, and storing one anonymous response.
 
-Exactly one response per invitation, enforced by the database, not only in Python:
+Exactly one response per invitation, enforced by the database, not only in Python: the
+submit inserts a ``SubmissionGuard`` row whose primary key is a keyed hash of the
+invitation (``guard.guard_digest``). On PostgreSQL a second, concurrent submit blocks on
+that key until the first commits, then fails on it; either way the second one stores
+nothing. The guard row, the Response and its Answers are one transaction: either all of
+it is stored, or none of it.
 
-1. ``UPDATE invitation SET used_at = <today> WHERE id = … AND used_at IS NULL`` — on
-   PostgreSQL a second, concurrent submit blocks on the row lock until the first
-   commits, then matches no row and stops;
-2. ``INSERT`` into ``SubmissionReceipt`` whose primary key is the invitation (NOT NULL,
-   unique): even if step 1 were bypassed, a second insert fails.
-
-Both happen in the same transaction as the Response and its Answers: either all of it
-is stored, or none of it.
+Nothing that names the person is written here (no update of the invitation, no audit
+event): the "answered" mark reminders need is applied later, in shuffled batches
+(surveys/services/guard.py), so no row that names a person follows submission order.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from peakos.services import hash_token
-from surveys.models import Answer, Invitation, InvitationToken, Response, Round, RoundStatus, SubmissionReceipt
+from surveys.models import Answer, Invitation, InvitationToken, Response, Round, RoundStatus, SubmissionGuard
+from surveys.services.guard import guard_digest, has_answered
 from surveys.sheet import AnswerSheet
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -62,12 +63,6 @@ def find_invitation(raw_token: str) -> Invitation | None:
     return found[0] if found else None
 
 
-def _day_start(now: datetime) -> datetime:
-    """The invitation keeps only the day it was used: a finer time could be matched
-    with the order of responses."""
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: datetime | None = None) -> Response:
     """Validate ``data`` against ``sheet`` and store one anonymous Response with its Answers.
 
@@ -80,13 +75,12 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
     org = invitation.organization
     if round.status != RoundStatus.OPEN or not (round.opens_at <= now < round.closes_at):
         raise RoundClosedError
+    if invitation.answered:
+        raise AlreadyAnsweredError
     with transaction.atomic():
-        claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=_day_start(now))
-        if not claimed:
-            raise AlreadyAnsweredError
         try:
             # No savepoint needed: on a conflict the whole transaction is abandoned.
-            SubmissionReceipt.objects.create(invitation_id=invitation.pk, organization=org)
+            SubmissionGuard.objects.create(digest=guard_digest(invitation.pk), organization=org, round=round)
         except IntegrityError:
             raise AlreadyAnsweredError
         if round.frozen_at is None:
@@ -125,7 +119,6 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
         # robust: the answer is committed by then; a broker or cache outage is logged and
         # the insights sweep recomputes the round later (never an error for the employee).
         transaction.on_commit(_recompute, robust=True)
-    invitation.used_at = _day_start(now)
     return response
 
 
@@ -140,5 +133,6 @@ __all__ = [
     "ValidationError",
     "check_answers",
     "find_invitation",
+    "has_answered",
     "submit_response",
 ]

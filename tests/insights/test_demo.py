@@ -7,7 +7,7 @@ from insights.models import CoordinationCell, Signal, Snapshot
 from peakos import demo as core_demo
 from peakos.models import Layer, Organization, Team
 from surveys import demo as surveys_demo
-from surveys.models import Answer, Invitation, Response, Round
+from surveys.models import Answer, Invitation, Response, Round, SubmissionGuard
 
 pytestmark = pytest.mark.django_db
 
@@ -69,5 +69,6 @@ def test_no_response_points_back_to_a_person(northwind):
     latest = Round.objects.filter(organization=northwind).order_by("-number").first()
     assert (
         Response.objects.filter(round=latest).count()
-        == Invitation.objects.filter(round=latest, used_at__isnull=False).count()
+        == Invitation.objects.filter(round=latest, answered=True).count()
+        == SubmissionGuard.objects.filter(round=latest).count()
     )

@@ -5,7 +5,8 @@ from unittest import mock
 
 from django.utils import timezone
 
-from surveys.models import Answer, Invitation, Question, Response, Round, SubmissionReceipt
+from surveys.models import Answer, Invitation, Question, Response, Round, SubmissionGuard
+from surveys.services import guard
 from tests.cache import clear_cache
 from tests.surveys.factories import link_for, make_survey, open_now, valid_answers
 
@@ -30,7 +31,7 @@ def test_get_and_head_never_use_the_link_up(client, link, invitation):
         assert client.get(link).status_code == 200
         assert client.head(link).status_code == 200
     invitation.refresh_from_db()
-    assert invitation.used_at is None and not Response.objects.exists()
+    assert not guard.has_answered(invitation) and not Response.objects.exists()
 
 
 def test_submitting_stores_one_anonymous_response_and_uses_the_link(client, link, invitation, open_round, tenant_a):
@@ -42,10 +43,12 @@ def test_submitting_stores_one_anonymous_response_and_uses_the_link(client, link
     assert stored.submitted_on == timezone.now().date()
     # 5 likert + eNPS + comment + 3 priority picks = 10 answers
     assert Answer.objects.filter(response=stored).count() == 10
+    # The link is used up through the guard row (a keyed hash); the invitation row itself is
+    # not touched by the submit: its "answered" mark comes later, in a shuffled batch.
+    assert SubmissionGuard.objects.filter(pk=guard.guard_digest(invitation.pk)).exists()
+    assert guard.has_answered(invitation)
     invitation.refresh_from_db()
-    assert invitation.used_at is not None
-    assert (invitation.used_at.hour, invitation.used_at.minute, invitation.used_at.second) == (0, 0, 0)
-    assert SubmissionReceipt.objects.filter(invitation=invitation).exists()
+    assert not invitation.answered
 
 
 def test_a_response_has_no_link_to_a_person_or_invitation_and_no_time_finer_than_a_day():
@@ -54,8 +57,8 @@ def test_a_response_has_no_link_to_a_person_or_invitation_and_no_time_finer_than
     assert Invitation not in related and "person" not in fields and "invitation" not in fields
     assert fields["submitted_on"].get_internal_type() == "DateField"
     assert not [f for f in fields.values() if f.get_internal_type() == "DateTimeField"]
-    receipt = {f.name for f in SubmissionReceipt._meta.get_fields()}
-    assert receipt == {"invitation", "organization"}
+    guard_fields = {f.name for f in SubmissionGuard._meta.get_fields()}
+    assert guard_fields == {"digest", "organization", "round"}
 
 
 def test_a_used_link_says_you_already_answered(client, link, invitation, open_round):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.models import Answer, Question, Response, SubmissionReceipt
+from surveys.models import Answer, Question, Response, SubmissionGuard
 from tests.surveys.factories import valid_answers
 
 
@@ -17,9 +17,9 @@ def _field(key):
 
 def _nothing_saved(invitation):
     invitation.refresh_from_db()
-    assert invitation.used_at is None
+    assert not invitation.answered
     assert not Response.objects.exists() and not Answer.objects.exists()
-    assert not SubmissionReceipt.objects.exists()
+    assert not SubmissionGuard.objects.exists()
 
 
 def _post(client, link, data):

@@ -6,15 +6,23 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
 from surveys import selectors
-from surveys.models import Response, SubmissionReceipt
-from surveys.services import submit
+from surveys.models import Response, SubmissionGuard
+from surveys.services import guard, submit
 from tests.surveys.factories import valid_answers
 
 
-def test_the_receipt_table_refuses_a_second_receipt_for_an_invitation(invitation):
-    SubmissionReceipt.objects.create(invitation=invitation, organization=invitation.organization)
+def test_the_guard_table_refuses_a_second_row_for_an_invitation(invitation):
+    digest = guard.guard_digest(invitation.pk)
+    SubmissionGuard.objects.create(digest=digest, organization=invitation.organization, round=invitation.round)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SubmissionReceipt.objects.create(invitation=invitation, organization=invitation.organization)
+        SubmissionGuard.objects.create(digest=digest, organization=invitation.organization, round=invitation.round)
+
+
+def test_the_guard_key_is_keyed_by_the_secret_and_differs_per_invitation(invitation, settings):
+    digest = guard.guard_digest(invitation.pk)
+    assert digest != guard.guard_digest(invitation.pk + 1)
+    settings.SUBMISSION_GUARD_KEY = "another-key-entirely-0123456789"
+    assert guard.guard_digest(invitation.pk) != digest
 
 
 def test_a_stale_invitation_object_cannot_submit_twice(invitation, open_round):
@@ -42,7 +50,8 @@ def test_two_concurrent_submits_store_exactly_one_response(tenant_a, priorities)
     data = valid_answers(round, invitation.team_id)
 
     for attempt in range(5):  # several races, each on a fresh invitation
-        inv = Invitation.objects.filter(round=round, used_at__isnull=True).first()
+        answered = guard.answered_among(Invitation.objects.filter(round=round).values_list("pk", flat=True))
+        inv = Invitation.objects.filter(round=round).exclude(pk__in=answered).first()
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
@@ -67,6 +76,6 @@ def test_two_concurrent_submits_store_exactly_one_response(tenant_a, priorities)
         for t in threads:
             t.join()
         assert sorted(outcomes) == ["already answered", "stored"], (attempt, outcomes)
-        assert SubmissionReceipt.objects.filter(invitation=inv).count() == 1
+        assert SubmissionGuard.objects.filter(pk=guard.guard_digest(inv.pk)).count() == 1
 
     assert Response.objects.filter(round=round).count() == 5

@@ -82,7 +82,7 @@ def test_a_task_that_failed_half_way_resends_only_the_rest(open_round, settings)
 
 def test_nothing_is_sent_for_a_closed_round_or_a_used_invitation(open_round):
     ids = _ids(open_round)
-    Invitation.objects.filter(pk=ids[0]).update(used_at=timezone.now())
+    Invitation.objects.filter(pk=ids[0]).update(answered=True)
     open_round.__class__.objects.filter(pk=open_round.pk).update(status="closed")
     assert mail_service.send_invitations(invitation_ids=ids) == 0
 
