@@ -2,10 +2,10 @@
 
 Erasing a person: everything that names them goes, every result stays.
 
-What goes: the Person row and every row that hangs off it (their survey invitations, the
-extra tokens of those invitations and the double-submit guard rows that name an
-invitation: Django's delete collector follows every foreign key, so a guard stored
-differently tomorrow goes with them as long as it points at the invitation or person),
+What goes: the Person row and every row that hangs off it (their survey invitations and
+the extra tokens of those invitations: Django's delete collector follows every foreign
+key), the double-submit guard rows of their invitations (keyed by a keyed hash, not a
+foreign key: found by computing it, ``surveys.services.guard.guard_digest``),
 their login's membership of this organization (and the login itself when it belongs to
 no other organization), pending member invitations to their address, and their name and
 e-mail address wherever this organization's audit log or people imports wrote them
@@ -43,7 +43,8 @@ from peakos.models import (
     User,
 )
 from peakos.services import record_audit
-from surveys.models import Invitation
+from surveys.models import Invitation, SubmissionGuard
+from surveys.services.guard import guard_digest
 
 ERASE_ACTION = "person.erase"
 
@@ -173,7 +174,10 @@ def erase_person(*, membership: Membership, actor, person: Person) -> ErasureRep
     _rewrite_imports(organization, needles, pseudonym)
     emails = {person.email} | ({user.email} if user is not None else set())
     MemberInvitation.objects.filter(organization=organization, email__in=emails).delete()
-    deleted, _ = person.delete()  # cascades: invitations, their tokens and guard rows
+    invitation_ids = Invitation.objects.filter(person=person).values_list("pk", flat=True)
+    guards, _ = SubmissionGuard.objects.filter(pk__in=[guard_digest(pk) for pk in invitation_ids]).delete()
+    deleted, _ = person.delete()  # cascades: invitations and their tokens
+    deleted += guards
     login_deleted = False
     if login_membership is not None:
         login_membership.delete()

@@ -7,7 +7,8 @@ from insights import services as insights_services
 from peakos.models import AuditEvent, Membership, Person, Role, User
 from peakos.orgadmin import services as orgadmin_services
 from peakos.services_erasure import erase_person
-from surveys.models import Answer, Invitation, Response
+from surveys.models import Answer, Invitation, Response, SubmissionGuard
+from surveys.services.guard import guard_digest
 from tests.api.conftest import make_token, token_client
 from tests.privacy.helpers import answered_round, serialized_results, text_values_mentioning
 
@@ -33,12 +34,15 @@ def test_erasing_removes_everything_that_names_the_person(tenant_a, answered):
     round_, person = answered
     user = person.user
     assert Invitation.objects.filter(person=person).exists()
+    guards = [guard_digest(pk) for pk in Invitation.objects.filter(person=person).values_list("pk", flat=True)]
+    assert SubmissionGuard.objects.filter(pk__in=guards).exists(), "the person answered"
     assert text_values_mentioning(person.email) and text_values_mentioning("Quintana-Marsh")
 
     report = erase_person(membership=tenant_a.memberships["owner"], actor=tenant_a.users["owner"], person=person)
 
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not Invitation.objects.filter(person_id=person.pk).exists()
+    assert not SubmissionGuard.objects.filter(pk__in=guards).exists(), "their guard rows (a keyed hash) go too"
     assert not User.objects.filter(pk=user.pk).exists(), "the login had no other organization"
     assert not Membership.objects.filter(user_id=user.pk).exists()
     # Nowhere in the database, in any table, is their name or address left.

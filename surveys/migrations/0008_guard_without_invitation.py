@@ -46,8 +46,8 @@ def carry_over(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("peakos", "0005_languages"),
-        ("surveys", "0006_random_response_ids"),
+        ("peakos", "0006_retention_and_deletion_record"),
+        ("surveys", "0007_random_response_ids"),
     ]
 
     operations = [
