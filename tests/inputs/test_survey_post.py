@@ -3,6 +3,7 @@
 import pytest
 
 from surveys.models import Answer, Question
+from surveys.services import guard
 from tests.inputs.conftest import FIFTY_MB, PNG, utf16
 from tests.surveys.factories import valid_answers
 
@@ -19,8 +20,7 @@ def comment_field():
 
 
 def not_used(invitation):
-    invitation.refresh_from_db()
-    assert invitation.used_at is None
+    assert not guard.has_answered(invitation)
 
 
 def test_a_nul_in_the_comment_is_refused_and_shown_again_without_it(client, link, invitation, answers, unchanged):
