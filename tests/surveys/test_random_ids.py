@@ -31,8 +31,8 @@ def test_ids_of_submitted_responses_and_answers_follow_no_order(open_round):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_rows_stored_before_it_random_ids_and_keeps_their_answers():
-    before = [("surveys", "0006_round_raw_answers_deleted_on")]
-    after = [("surveys", "0007_random_response_ids")]
+    before = [("surveys", "0007_invitation_send_lease")]
+    after = [("surveys", "0008_random_response_ids")]
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()  # what the test database had: put it back afterwards
     try:

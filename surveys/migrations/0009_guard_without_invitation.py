@@ -47,7 +47,7 @@ def carry_over(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("peakos", "0006_retention_and_deletion_record"),
-        ("surveys", "0007_random_response_ids"),
+        ("surveys", "0008_random_response_ids"),
     ]
 
     operations = [

@@ -55,7 +55,7 @@ def renumber(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0006_round_raw_answers_deleted_on"),
+        ("surveys", "0007_invitation_send_lease"),
         ("insights", "0005_live_releases_and_hidden_reasons"),
     ]
 
