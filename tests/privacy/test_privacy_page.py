@@ -6,6 +6,7 @@ from django.core import mail
 
 from peakos.models import Organization
 from surveys.models import Invitation
+from surveys.services import guard
 from surveys.services import mail as mail_service
 from tests.i18n.catalogues import translated_languages
 from tests.i18n.conftest import names_that_stay
@@ -43,7 +44,7 @@ def test_the_link_page_shows_the_rounds_thresholds_and_retention_and_leaves_the_
     assert "in steps of at least <strong>6</strong> new answers" in body
     assert "deleted 18 months after the survey closes" in body
     assert f'href="{link}"' in body
-    assert Invitation.objects.get(person__email="p2@alpha.example").used_at is None
+    assert not guard.has_answered(Invitation.objects.get(person__email="p2@alpha.example"))
 
 
 def test_an_unknown_link_gets_the_generic_page_not_an_error(client):
