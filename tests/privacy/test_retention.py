@@ -153,3 +153,10 @@ def test_owners_set_the_period_on_the_settings_page_and_admins_cannot(as_role, t
     as_role("admin").post(url, {**data, "retention_months": "1"})
     org.refresh_from_db()
     assert org.retention_months == 12
+
+
+def test_the_round_page_says_the_raw_answers_are_gone(as_role, tenant_a, old_round):
+    _keep_for(tenant_a.org, 6)
+    retention.apply_retention(organization=tenant_a.org)
+    page = as_role("admin").get(reverse("round_detail", args=[tenant_a.org.slug, old_round.pk])).content.decode()
+    assert "Raw answers and comments deleted on" in page and "no longer recomputed" in page
