@@ -254,6 +254,8 @@ class SignalKind(models.TextChoices):
     OVERDUE_REVIEW = "overdue_review", "Overdue or at-risk review"
     OFF_TRACK_METRICS = "off_track_metrics", "Metrics off track"
     UNANSWERED_ASKS = "unanswered_asks", "Asks of other teams left unanswered"
+    # Detected from the weekly rhythm (an organization detector the rhythm app registers).
+    SLOW_CROSS_TEAM_ANSWERS = "slow_cross_team_answers", "Cross-team issues waiting for a decision"
 
 
 class Severity(models.TextChoices):

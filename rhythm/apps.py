@@ -13,3 +13,9 @@ class RhythmConfig(AppConfig):
         from peakos.permissions import is_member
 
         navigation.register("Rhythm", "rhythm_home", order=45, visible=is_member)
+
+        from insights import detectors
+        from rhythm.signals import detect_for_insights
+
+        # Cross-team issues that wait for a decision are signals beside the survey's.
+        detectors.organization_detector(detect_for_insights)
