@@ -151,6 +151,8 @@ LOGOUT_REDIRECT_URL = "login"
 SIGNUP = env.str("SIGNUP", default="open")
 if SIGNUP not in ("open", "closed"):
     raise ImproperlyConfigured(f"SIGNUP must be open or closed, not {SIGNUP!r}")
+SIGNUP_RATE_PER_ADDRESS = env.str("SIGNUP_RATE_PER_ADDRESS", default="10/h")  # signup + resend POSTs
+SIGNUP_RATE_PER_EMAIL = env.str("SIGNUP_RATE_PER_EMAIL", default="5/h")
 SIGNUP_VERIFY_MAX_AGE = env.int("SIGNUP_VERIFY_MAX_AGE", default=3 * 24 * 3600)  # seconds a confirmation link works
 
 PASSWORD_HASHERS = [

@@ -162,3 +162,16 @@ def test_closed_signup_says_only_operators_create_organizations(client, settings
 @pytest.mark.django_db
 def test_login_page_offers_signup_when_open(client):
     assert reverse("signup") in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_signups_are_throttled_per_address_and_per_email(client, settings, django_capture_on_commit_callbacks):
+    settings.SIGNUP_RATE_PER_ADDRESS, settings.SIGNUP_RATE_PER_EMAIL = "3/h", "2/h"
+    for i in range(2):
+        assert sign_up(client, django_capture_on_commit_callbacks, slug=f"acme{i}").status_code == 302
+    same_email = sign_up(client, django_capture_on_commit_callbacks, slug="acme9")
+    assert same_email.status_code == 429
+    other_email = sign_up(client, django_capture_on_commit_callbacks, slug="acme8", email="bo@acme.example")
+    assert other_email.status_code == 429  # the address's third POST (the refused one counted too)
+    assert Signup.objects.count() == 2 and len(mail.outbox) == 2
+    assert client.get(reverse("signup")).status_code == 200  # only POSTs are counted
