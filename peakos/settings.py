@@ -11,12 +11,15 @@ DJANGO_ENV=production switches on the hardened settings that
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from importlib.util import find_spec
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from peakos.observability import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,7 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: sheds load with a fast 503 and turns a database outage into the same
+    # Outermost, so its duration and status cover everything below, shed requests too (peakos/observability.py).
+    "peakos.observability.RequestLogMiddleware",
+    # Next: sheds load with a fast 503 and turns a database outage into the same
     # friendly "try again in a minute" page (peakos/overload.py).
     "peakos.overload.LoadSheddingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -426,10 +431,59 @@ MFA_VERIFY_RATE = env.str(
     "MFA_VERIFY_RATE", default="10/5m"
 )  # code attempts per user, on top of django-otp's own back-off
 
+# Error reporting (docs/operations.md). ADMINS="Ops <ops@example.com>, dev@example.com" mails
+# every unhandled error's traceback (SERVER_EMAIL → ADMINS, through EMAIL_URL); SENTRY_DSN sends
+# it to Sentry (web and workers). Survey answers and link tokens are kept out of both.
+ADMINS = [parseaddr(address) for address in env.list("ADMINS", default=[])]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN, environment=DJANGO_ENV, traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+    )
+# What the 500 page may promise: "we have been notified" only when someone is.
+ERRORS_ARE_REPORTED = bool(ADMINS or SENTRY_DSN)
+DEFAULT_EXCEPTION_REPORTER_FILTER = "peakos.observability.PrivateExceptionReporterFilter"
+
+# Logs: the application's on stderr; one JSON line per request on its own logger and handler
+# (stdout, or REQUEST_LOG_FILE — `manage.py runall` writes var/log/requests.jsonl), so neither
+# e-mails nor worker output drown in request lines. runserver's own access lines are off.
+REQUEST_LOG_FILE = env.str("REQUEST_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "peakos.observability.JsonFormatter"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "redact_secrets": {"()": "peakos.observability.RedactSecretsFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": (
+            {"class": "logging.FileHandler", "filename": REQUEST_LOG_FILE, "formatter": "json"}
+            if REQUEST_LOG_FILE
+            else {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
+        ),
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "loggers": {
+        "peakos.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "filters": ["redact_secrets"],
+            "propagate": False,
+        },
+        "django.server": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "filters": ["redact_secrets"],
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; failures and lockouts are WARNING.
     "loggers": {"axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")}},

@@ -68,7 +68,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"runall: web on http://{addrport}/, worker and beat on {broker}"
             + (f" (embedded, {env['PEAKOS_VAR_DIR']}/broker/)" if broker.startswith("filesystem://") else "")
-            + f"; e-mail: {self._mail_destination(addrport)}. Ctrl-C stops all three."
+            + f"; e-mail: {self._mail_destination(addrport)}; request log: {env['REQUEST_LOG_FILE']}."
+            + " Ctrl-C stops all three."
         )
         children: dict[str, subprocess.Popen] = {}
         try:
@@ -95,7 +96,9 @@ class Command(BaseCommand):
             # Survey links in the caught e-mails must open this server, whatever port it runs on.
             env["SITE_URL"] = f"http://{host or '127.0.0.1'}:{port}"
         env["PYTHONUNBUFFERED"] = "1"
-        os.makedirs(env["PEAKOS_VAR_DIR"], exist_ok=True)
+        # Request lines to a file (one JSON object each), so the terminal shows the worker and beat.
+        env.setdefault("REQUEST_LOG_FILE", os.path.join(env["PEAKOS_VAR_DIR"], "log", "requests.jsonl"))
+        os.makedirs(os.path.join(env["PEAKOS_VAR_DIR"], "log"), exist_ok=True)
         return env
 
     def _mail_destination(self, addrport: str) -> str:
