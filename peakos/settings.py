@@ -470,6 +470,8 @@ LOGGING = {
         },
     },
     "loggers": {
+        # django-axes logs every login at INFO; failures and lockouts are WARNING.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
         "peakos.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
         "django.request": {
             "handlers": ["console", "mail_admins"],
@@ -485,8 +487,6 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every login at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 # Live results (insights.services.release_pending): while a round is open, responses are published
