@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets as static files: the API docs load nothing from a CDN
     "axes",  # login lockout (peakos/lockout.py)
+    "csp",  # Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     # Two-factor authentication (peakos/mfa.py): TOTP devices and single-use recovery codes.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "peakos.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Must come after authentication: resolves /o/<org_slug>/, checks membership
     # and activates the tenant scope for the rest of the request.
     "peakos.tenancy.TenantMiddleware",
@@ -382,6 +384,47 @@ SPECTACULAR_SETTINGS = {
         "SignalStatusEnum": "insights.models.SignalStatus",
     },
 }
+
+# Content-Security-Policy (django-csp). Everything from our own origin, nothing inline: no inline
+# <script> or event handlers (chart data travel in JSON data blocks read by static/js/), no
+# <style> elements of ours and no style attributes in our templates. frame-ancestors 'none':
+# no page may be framed. Plotly is the one reason for exceptions, checked in plotly.min.js
+# (plotly.js 4.1, tests/e2e/test_csp.py fails on any violation, so an upgrade that changes this
+# is caught):
+# * style-src-elem: it creates an empty <style> element that it fills through the CSSOM
+#   (insertRule, not blocked), allowed by the hash of the empty string, and a <style> with
+#   maplibre's CSS, allowed by that text's hash. Nothing else inline.
+# * style-src-attr 'unsafe-inline': d3 inside Plotly sets style attributes (setAttribute) while
+#   drawing. Style attributes cannot run script; scripts stay 'self' only.
+# * WebGL traces would need 'unsafe-eval'; our charts use none.
+# CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only: browsers
+# report violations (console, CSP_REPORT_URI if set) without blocking — for trying a change.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-elem": [
+        "'self'",
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # Plotly's empty <style>, filled via CSSOM
+        "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # the maplibre CSS plotly.min.js injects
+        "'report-sample'",
+    ],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _CSP_DIRECTIVES["report-uri"] = [env.str("CSP_REPORT_URI")]
+# (Not a CSP_* setting name: django-csp 4 refuses its old-style settings.)
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
