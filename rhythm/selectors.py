@@ -294,3 +294,18 @@ def rhythm_health(organization: Organization, *, weeks: int = HEALTH_WEEKS) -> d
 
 def series_of(team: Team) -> MeetingSeries | None:
     return MeetingSeries.objects.filter(team=team).first()
+
+
+def weeks_behind_metrics(metric_ids: list[int], *, weeks: int = HEALTH_WEEKS) -> dict[int, list[dict]]:
+    """The scorecard weeks behind business-review metrics (measurables linked to them), for the
+    review page: ``{metric id: [{"measurable", "week", "value", "on_track"}, ...]}``, oldest first."""
+    since = week_start(timezone.localdate()) - timedelta(weeks=weeks)
+    measurables = {m.pk: m for m in Measurable.objects.filter(metric_id__in=metric_ids)}
+    out: dict[int, list[dict]] = defaultdict(list)
+    entries = MeasurableEntry.objects.filter(measurable_id__in=measurables, week__gte=since).order_by("week")
+    for e in entries:
+        m = measurables[e.measurable_id]
+        out[m.metric_id].append(
+            {"measurable": m.name, "week": e.week, "value": e.value, "on_track": m.on_track(e.value)}
+        )
+    return dict(out)

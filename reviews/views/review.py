@@ -13,6 +13,7 @@ from peakos.views import add_errors
 from reviews import selectors, services
 from reviews.forms import DecisionForm
 from reviews.models import BusinessReview, ReviewStatus
+from rhythm.selectors import weeks_behind_metrics
 
 
 def review_or_404(review_id: int) -> BusinessReview:
@@ -33,6 +34,11 @@ def review_detail(request, org_slug, review_id):
 def _render_detail(request, review: BusinessReview, decision_form: DecisionForm, status: int = 200):
     review = selectors.review_with_sections(review.pk)
     membership = request.membership
+    # The weekly scorecard behind each metric (rhythm measurables linked to it), oldest week first.
+    metrics = list(review.metrics.all())
+    weeks = weeks_behind_metrics([m.pk for m in metrics])
+    for m in metrics:
+        m.weeks = weeks.get(m.pk, [])
     versions = list(review.versions.all())
     context = {
         "review": review,
