@@ -29,6 +29,7 @@ from django.core import signals
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -192,6 +193,9 @@ def exception_handler(exc, context):
     return response
 
 
+SERVER_ERROR_DETAIL = "Something went wrong on our side; nothing was changed."
+
+
 def error_response(status_code: int, code: str, detail: str, **extra) -> JsonResponse:
     """The API's error body outside a DRF view (middleware, the 404 of unknown paths)."""
     return JsonResponse(
@@ -214,7 +218,23 @@ def server_error_response(request, exc: BaseException) -> JsonResponse:
         exc_info=(type(exc), exc, exc.__traceback__),
         extra={"status_code": 500, "request": request},
     )
-    return error_response(500, "server_error", "Something went wrong on our side; nothing was changed.")
+    return error_response(500, "server_error", SERVER_ERROR_DETAIL)
+
+
+def server_error(request):
+    """``handler500``: a fault outside any view (a middleware, the URL resolver) under /api/ is
+    the API's error body too; elsewhere Django's 500 page. Django has logged and reported it."""
+    if request.path_info.startswith("/api/"):
+        return error_response(500, "server_error", SERVER_ERROR_DETAIL)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """``handler400``: what Django refuses before a view (a Host it does not serve, a malformed
+    request) is the API's error body under /api/; elsewhere Django's 400 page."""
+    if request.path_info.startswith("/api/"):
+        return error_response(400, "bad_request", "The request could not be read; nothing was changed.")
+    return defaults.bad_request(request, exception)
 
 
 @csrf_exempt  # answers every method with the same 404, whatever the cookies

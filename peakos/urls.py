@@ -82,3 +82,7 @@ urlpatterns = [
 
 # A database outage raised outside a view answers the friendly 503, not a 500 (peakos/overload.py).
 handler500 = "peakos.overload.server_error"
+
+# Under /api/ errors raised before any view still answer in the API's JSON error body.
+handler400 = "peakos.api_base.bad_request"
+handler500 = "peakos.api_base.server_error"
