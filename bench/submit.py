@@ -9,14 +9,22 @@ Serves the app with gunicorn on PostgreSQL, in its own database ``peakos_bench_s
     *scheduled* time (so a slow server cannot hide queueing: no coordinated omission).
     Goal: p95 < 100 ms.
 (b) closed loop with 16 concurrent clients (one process each, so the client's GIL is not
-    the limit): the highest rate the server sustains for submissions, and for the
-    trivial /healthz view on the same server; prints both and their ratio.
-    Goal: ratio >= 0.5 (a submit costs at most twice a bare request).
-(c) "submitted N, stored N": every accepted submission (HTTP 200, thank-you page) is
-    stored exactly once (responses = guard rows = invitations the guard recognises = accepted).
+    the limit): the highest rate the server sustains for submissions, for the *physical
+    floor* and for the trivial /healthz view on the same server, with the server CPU per
+    request of each. The floor (bench/floor_urls.py, mounted only by bench/floor_settings.py)
+    parses the same body and inserts the same rows — a guard row, a response, its 10
+    answers — in one transaction with raw SQL: what a submit cannot go below on this stack.
+    Prints submit/floor and submit/healthz. Goal: submit/floor >= 0.5.
+(d) overload: open loop at 3x the sustained submit rate of (b) (several client processes,
+    each request stamped ``X-Request-Start`` as the proxy does): the share answered 503
+    (load shedding), accepted, and other; p99 latency; and that the rows stored during (d)
+    are exactly the accepted ones.
+(c) "submitted N, stored N": every accepted submission (HTTP 200 with the thank-you page —
+    not "You already answered") is stored exactly once (responses = guard rows = invitations
+    the guard recognises = accepted; the floor's own rows are counted apart).
 
     .venv/bin/python bench/submit.py
-    .venv/bin/python bench/submit.py --rate 100 --seconds 30 --clients 16 --probe-seconds 10
+    .venv/bin/python bench/submit.py --rate 100 --seconds 30 --clients 16 --probe-seconds 10 --overload-seconds 10
 
 DATABASE_URL overrides the database (PostgreSQL; it is dropped and recreated).
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/4) is the server's broker and cache,
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import multiprocessing
 import os
 import subprocess
@@ -72,8 +81,9 @@ def recreate_database(url: str) -> None:
     conn.close()
 
 
-def prepare(people: int) -> tuple[int, list[str], bytes]:
-    """An organization with ``people`` people, one open round, one raw link each."""
+def prepare(people: int) -> tuple[int, list[str], bytes, dict]:
+    """An organization with ``people`` people, one open round, one raw link each; and the
+    rows the floor view writes (the same answers, validated once here)."""
     import django
 
     django.setup()
@@ -130,17 +140,28 @@ def prepare(people: int) -> tuple[int, list[str], bytes]:
                 data[item.name] = "The roadmap is clear; hand-offs to Sales are slow. <b>More context</b>, please."
             elif kind == "priority_pick":
                 data.update({f"{item.name}_r{i + 1}": str(p.id) for i, p in enumerate(item.priorities[:3])})
-        return round.id, raws, urlencode(data).encode()
+        sheet = selectors.answer_sheet(round, team_id=teams[0].id)
+        floor = {
+            "org": org.id,
+            "round": round.id,
+            "team": teams[0].id,
+            "layer": invitations[0].layer,
+            "answers": [[a.question.id, a.value, a.text, a.rated_team_id, a.priority_id] for a in sheet.clean(data)],
+        }
+        return round.id, raws, urlencode(data).encode(), floor
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, floor: dict) -> subprocess.Popen:
     env = {
         **os.environ,
+        # The app's settings plus the floor view's URL (bench only).
+        "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
+        "BENCH_FLOOR": json.dumps(floor),
         "DEBUG": "false",
         "CONN_MAX_AGE": "60",
         "CELERY_BROKER_URL": REDIS_URL,
         "CACHE_URL": REDIS_URL,
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",  # (d) sheds hundreds of requests: one warning each
     }
     env.pop("EMAIL_BACKEND", None)
     server = subprocess.Popen(
@@ -170,10 +191,13 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     sys.exit("gunicorn did not start")
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, extra: dict | None = None
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        headers.update(extra or {})
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         return response.status, response.read()
@@ -181,9 +205,26 @@ def request(port: int, method: str, path: str, body: bytes | None = None) -> tup
         conn.close()
 
 
+THANKS_MARK = b"data-clear-draft"  # only on the thank-you page (not "You already answered")
+
+
 def submit(port: int, raw: str, body: bytes) -> bool:
     status, content = request(port, "POST", f"/s/{raw}/", body)
-    return status == 200 and b"Thank you" in content
+    return status == 200 and THANKS_MARK in content
+
+
+def submit_status(port: int, raw: str, body: bytes) -> str:
+    """'accepted', '503' or 'other' (an error, a timeout, a page that is not the thank-you page)."""
+    try:
+        # Stamped as nginx would on arrival (docs/operations.md): the load shedding answers 503
+        # to a request that queued longer than REQUEST_QUEUE_DEADLINE in front of the app.
+        stamp = {"X-Request-Start": f"t={time.time():.3f}"}
+        status, content = request(port, "POST", f"/s/{raw}/", body, stamp)
+    except OSError:
+        return "other"
+    if status == 200 and THANKS_MARK in content:
+        return "accepted"
+    return "503" if status == 503 else "other"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -222,6 +263,9 @@ def _client(args: tuple) -> tuple[int, int, list[float]]:
             if done + failed >= len(raws):
                 break
             good = submit(port, raws[done + failed], body)
+        elif kind == "floor":
+            status, content = request(port, "POST", "/bench/floor/", body)
+            good = status == 200 and content == b"stored"
         else:
             status, _ = request(port, "GET", "/healthz")
             good = status == 200
@@ -244,6 +288,37 @@ def closed_loop(port: int, kind: str, clients: int, seconds: float, raws: list[s
     latencies = [v for r in results for v in r[2]]
     exhausted = kind == "submit" and any(r[0] + r[1] >= per for r in results)
     return done / elapsed, done, failed, latencies, exhausted
+
+
+def _overload_client(args: tuple) -> list[tuple[str, float]]:
+    """One open-loop client process of (d): its share of the schedule, threads for the waits."""
+    port, raws, body, rate, start, offset, step = args
+    out: list[tuple[str, float]] = [("other", 0.0)] * len(raws)
+
+    def one(i: int) -> None:
+        due = start + (offset + i * step) / rate
+        outcome = submit_status(port, raws[i], body)
+        out[i] = (outcome, (time.perf_counter() - due) * 1000)
+
+    # Enough threads that requests queued for seconds do not hold back the schedule.
+    with ThreadPoolExecutor(max_workers=250) as pool:
+        for i in range(len(raws)):
+            delay = start + (offset + i * step) / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, i)
+    return out
+
+
+def overload(port: int, raws: list[str], body: bytes, rate: float, procs: int = 4):
+    """Open loop at ``rate`` over ``len(raws)`` requests, spread over ``procs`` processes
+    (request i is due at start + i/rate whichever process sends it)."""
+    start = time.perf_counter() + 1.0  # perf_counter is CLOCK_MONOTONIC: shared by forked processes
+    jobs = [(port, raws[k::procs], body, rate, start, k, procs) for k in range(procs)]
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        results = pool.map(_overload_client, jobs)
+    elapsed = time.perf_counter() - start
+    return [r for chunk in results for r in chunk], elapsed
 
 
 def _children(ppid: int) -> list[int]:
@@ -318,6 +393,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="open-loop duration")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--probe-seconds", type=float, default=10.0, help="closed-loop duration per view")
+    parser.add_argument("--overload-seconds", type=float, default=10.0, help="duration of (d), at 3x (b)'s rate")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8764)
     args = parser.parse_args()
@@ -336,14 +412,15 @@ def main() -> None:
     )
     warmup, open_n = 100, int(args.rate * args.seconds)
     probe_n = 20_000
-    round_id, raws, body = prepare(warmup + open_n + probe_n)
+    overload_n = 15_000  # (d) sends min(3 x rate x seconds, this)
+    round_id, raws, body, floor = prepare(warmup + open_n + probe_n + overload_n)
     from django.db import connections
 
     connections.close_all()  # the client processes are forked: do not share a database socket
     print(f"prepared one open round with {len(raws):,} links; a submission is {len(body)} bytes, 10 answers")
 
-    server = start_server(args.port, args.workers)
-    accepted = 0
+    server = start_server(args.port, args.workers, floor)
+    accepted = floor_done = 0
     try:
         for i in range(warmup):
             accepted += submit(args.port, raws[i], body)
@@ -359,38 +436,60 @@ def main() -> None:
             f"(goal p95 < {GOAL_P95_MS:.0f} ms: {'met' if p95 < GOAL_P95_MS else 'NOT met'})"
         )
 
-        probe = raws[warmup + open_n :]
-        with ServerCpu(server) as s_cpu:
-            s_rate, s_done, s_failed, s_lat, exhausted = closed_loop(
-                args.port, "submit", args.clients, args.probe_seconds, probe, body
+        probe = raws[warmup + open_n : warmup + open_n + probe_n]
+        rows = {}
+        for kind in ("submit", "floor", "healthz"):
+            with ServerCpu(server) as cpu:
+                rate, done, failed, lat, exhausted = closed_loop(
+                    args.port, kind, args.clients, args.probe_seconds, probe if kind == "submit" else [], body
+                )
+            rows[kind] = (rate, done, failed, lat, exhausted, 1000 * cpu.seconds / max(done, 1))
+        accepted += rows["submit"][1]
+        floor_done = rows["floor"][1]
+        print(f"(b) {args.clients} concurrent clients, {args.probe_seconds:.0f} s each, closed loop:")
+        for kind, (rate, _done, failed, lat, exhausted, ms) in rows.items():
+            print(
+                f"    {kind:8} {rate:7,.0f}/s  p50 {percentile(lat, 50) if lat else 0:6.1f} ms  "
+                f"server CPU {ms:5.2f} ms/request  {failed} failed{', ran out of links' if exhausted else ''}"
             )
-        accepted += s_done
-        with ServerCpu(server) as h_cpu:
-            h_rate, h_done, h_failed, h_lat, _ = closed_loop(
-                args.port, "healthz", args.clients, args.probe_seconds, [], b""
-            )
-        ratio = s_rate / h_rate if h_rate else 0.0
-        s_ms, h_ms = 1000 * s_cpu.seconds / max(s_done, 1), 1000 * h_cpu.seconds / max(h_done, 1)
+        s_rate, f_rate, h_rate = rows["submit"][0], rows["floor"][0], rows["healthz"][0]
+        s_ms, f_ms, h_ms = rows["submit"][5], rows["floor"][5], rows["healthz"][5]
+        ratio = s_rate / f_rate if f_rate else 0.0
         print(
-            f"(b) {args.clients} concurrent clients, {args.probe_seconds:.0f} s each: "
-            f"submit {s_rate:,.0f}/s (p50 {percentile(s_lat, 50):.1f} ms, {s_failed} failed"
-            f"{', ran out of links' if exhausted else ''}), "
-            f"/healthz {h_rate:,.0f}/s (p50 {percentile(h_lat, 50):.1f} ms, {h_failed} failed); "
-            f"ratio {ratio:.2f} (goal >= {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'})"
+            f"    submit/floor {ratio:.2f} (goal >= {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'}), "
+            f"submit/healthz {s_rate / h_rate if h_rate else 0:.2f}; "
+            f"CPU per submit {s_ms / f_ms if f_ms else 0:.1f}x the floor's, {s_ms / h_ms if h_ms else 0:.1f}x /healthz's"
         )
+
+        over_rate = 3 * s_rate
+        over = raws[warmup + open_n + probe_n :][: max(1, int(over_rate * args.overload_seconds))]
+        before = stored_counts(round_id)[0]
+        connections.close_all()
+        outcomes, elapsed = overload(args.port, over, body, over_rate)
+        after = stored_counts(round_id)[0]
+        connections.close_all()
+        n = len(outcomes)
+        share = {k: sum(o == k for o, _ in outcomes) for k in ("accepted", "503", "other")}
+        accepted += share["accepted"]
+        lat = [ms for _, ms in outcomes]
+        stored_d = after - before
         print(
-            f"    server CPU per request (gunicorn + PostgreSQL backends): submit {s_ms:.2f} ms, "
-            f"/healthz {h_ms:.2f} ms; cost ratio {h_ms / s_ms if s_ms else 0:.2f}"
+            f"(d) overload: {n} submits offered at {over_rate:,.0f}/s (3x (b)), sent in {elapsed:.1f} s "
+            f"({n / elapsed if elapsed else 0:,.0f}/s): "
+            f"{share['accepted'] / n:.0%} accepted, {share['503'] / n:.0%} answered 503, "
+            f"{share['other'] / n:.0%} other; p50 {percentile(lat, 50):.0f} ms, p99 {percentile(lat, 99):.0f} ms; "
+            f"stored {stored_d} = accepted {share['accepted']}: {'yes' if stored_d == share['accepted'] else 'NO'}"
         )
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     responses, receipts, used = stored_counts(round_id)
-    same = responses == receipts == used == accepted
+    same = responses - floor_done == receipts - floor_done == used == accepted
     print(
-        f"(c) submitted {accepted}, stored {responses} "
-        f"(guard rows {receipts}, invitations recognised {used}): {'exactly once' if same else 'MISMATCH'}"
+        f"(c) submitted {accepted}, stored {responses - floor_done} "
+        f"(guard rows {receipts - floor_done}, invitations recognised {used}; "
+        f"the floor's {floor_done} rows apart): {'exactly once' if same else 'MISMATCH'}"
     )
     if not same:
         sys.exit(1)
