@@ -20,7 +20,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django_otp import devices_for_user, match_token, user_has_device
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -37,17 +37,19 @@ EXEMPT_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/jsi18n/"
 
 
 def has_mfa(user) -> bool:
-    return user_has_device(user, confirmed=True)
+    """Whether ``user`` has a confirmed authenticator. One query: recovery codes exist only
+    beside a confirmed authenticator (enrolment creates them, ``disable`` removes both)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def mfa_required(membership) -> bool:
-    """Whether this membership must have MFA: its organization asks it of owners and admins."""
-    return bool(
-        membership is not None
-        and getattr(membership, "user", None) is not None
-        and membership.organization.require_mfa
-        and membership.role in MFA_ROLES
-    )
+def mfa_required(membership, organization=None) -> bool:
+    """Whether this membership must have MFA: its organization asks it of owners and admins.
+
+    Pass the request's ``organization`` when it is at hand: the middleware then reads no
+    more rows than the tenancy middleware already loaded."""
+    if membership is None or getattr(membership, "user_id", None) is None or membership.role not in MFA_ROLES:
+        return False
+    return bool((organization or membership.organization).require_mfa)
 
 
 @transaction.atomic
@@ -117,13 +119,15 @@ class MfaMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path_info.startswith(EXEMPT_PREFIXES):
             return self.get_response(request)
-        if has_mfa(user) and not user.is_verified():
+        # A verified session has a device (django-otp keeps its id in the session): no query.
+        if not user.is_verified() and has_mfa(user):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(
                     {"status": 403, "code": "mfa_required", "detail": "Enter your two-factor code in the browser."},
                     status=403,
                 )
             return redirect(f"{reverse('mfa_verify')}?{urlencode({'next': request.get_full_path()})}")
-        if mfa_required(getattr(request, "membership", None)) and not has_mfa(user):
+        membership = getattr(request, "membership", None)
+        if mfa_required(membership, getattr(request, "organization", None)) and not user.is_verified():
             return redirect(f"{reverse('mfa_enrol')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
