@@ -4,6 +4,10 @@ Environment:
 
 * ``WEB_CONCURRENCY`` — worker processes (default 2 × CPUs + 1, sync workers);
 * ``GUNICORN_BIND`` — address (default ``0.0.0.0:8000``; ``PORT`` alone also works);
+* ``GUNICORN_THREADS`` — threads per worker (default 1: sync workers). Above 1 the
+  threaded ``gthread`` worker serves that many requests per process, and the load
+  shedding of peakos/overload.py (``MAX_IN_FLIGHT_REQUESTS`` per process) answers the
+  surplus with a fast 503 instead of letting it queue (docs/operations.md, "Faults");
 * ``GUNICORN_TIMEOUT`` — seconds before a stuck worker is restarted (default 30);
 * ``LOG_LEVEL`` — gunicorn's log level (default ``info``).
 
@@ -25,7 +29,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
-worker_class = "sync"
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
