@@ -37,7 +37,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.views.defaults import server_error as django_server_error
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +114,15 @@ class LoadSheddingMiddleware:
         return None
 
 
-def server_error(request, template_name: str = "500.html"):
+def server_error(request):
     """``handler500``: a database error raised outside a view (a middleware) is a 503 too."""
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_ERRORS):
         return busy_response(request, reason="database")
+    from peakos.api_base import server_error as api_or_page_server_error  # lazy: api_base imports this module
+
     try:
-        return django_server_error(request, template_name=template_name)
+        return api_or_page_server_error(request)
     except DATABASE_ERRORS:  # the 500 page's own context needed the database
         return busy_response(request, reason="database")
     except Exception:  # pragma: no cover - last resort

@@ -80,9 +80,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database outage raised outside a view answers the friendly 503, not a 500 (peakos/overload.py).
-handler500 = "peakos.overload.server_error"
-
-# Under /api/ errors raised before any view still answer in the API's JSON error body.
+# Under /api/ errors raised before any view still answer in the API's JSON error body; a
+# database outage raised outside a view is the friendly 503 first (peakos/overload.py, which
+# hands every other error to peakos.api_base.server_error).
 handler400 = "peakos.api_base.bad_request"
-handler500 = "peakos.api_base.server_error"
+handler500 = "peakos.overload.server_error"
