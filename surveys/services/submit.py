@@ -19,12 +19,21 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from peakos.services import hash_token
-from surveys.models import Answer, Invitation, InvitationToken, Response, Round, RoundStatus, SubmissionGuard
+from surveys.models import (
+    Answer,
+    Invitation,
+    InvitationToken,
+    Response,
+    Round,
+    RoundStatus,
+    SubmissionGuard,
+    random_id,
+)
 from surveys.services.guard import guard_digest, has_answered
 from surveys.sheet import AnswerSheet
 
@@ -77,38 +86,20 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
         raise RoundClosedError
     if invitation.answered:
         raise AlreadyAnsweredError
+    submitted_on = now.astimezone(zoneinfo.ZoneInfo(org.timezone)).date()
     with transaction.atomic():
-        try:
-            # No savepoint needed: on a conflict the whole transaction is abandoned.
-            SubmissionGuard.objects.create(digest=guard_digest(invitation.pk), organization=org, round=round)
-        except IntegrityError:
-            raise AlreadyAnsweredError
         if round.frozen_at is None:
-            # The first response freezes the round's privacy settings.
+            # The first response freezes the round's privacy settings (rolled back with the
+            # rest if the guard says the link was used).
             Round.objects.filter(pk=round.pk, frozen_at__isnull=True).update(
                 frozen_at=now,
                 anonymity_threshold=org.anonymity_threshold,
                 comment_threshold=org.comment_threshold,
             )
-        response = Response.objects.create(
-            organization=org,
-            round=round,
-            team_id=invitation.team_id,
-            layer=invitation.layer,
-            submitted_on=now.astimezone(zoneinfo.ZoneInfo(org.timezone)).date(),
-        )
-        Answer.objects.bulk_create(
-            Answer(
-                organization=org,
-                response=response,
-                question=a.question,
-                value=a.value,
-                text=a.text,
-                rated_team_id=a.rated_team_id,
-                priority_id=a.priority_id,
-            )
-            for a in answers
-        )
+        if connection.vendor == "postgresql":
+            response = _store_postgresql(invitation, org, round, submitted_on, answers)
+        else:
+            response = _store_orm(invitation, org, round, submitted_on, answers)
         round_id = round.id
 
         def _recompute():
@@ -119,6 +110,87 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
         # robust: the answer is committed by then; a broker or cache outage is logged and
         # the insights sweep recomputes the round later (never an error for the employee).
         transaction.on_commit(_recompute, robust=True)
+    return response
+
+
+def _store_orm(invitation: Invitation, org, round: Round, submitted_on, answers) -> Response:
+    """The guard claim and the writes through the ORM (SQLite, the embedded default)."""
+    try:
+        # No savepoint needed: on a conflict the whole transaction is abandoned.
+        SubmissionGuard.objects.create(digest=guard_digest(invitation.pk), organization=org, round=round)
+    except IntegrityError:
+        raise AlreadyAnsweredError
+    response = Response.objects.create(
+        organization=org,
+        round=round,
+        team_id=invitation.team_id,
+        layer=invitation.layer,
+        submitted_on=submitted_on,
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            organization=org,
+            response=response,
+            question=a.question,
+            value=a.value,
+            text=a.text,
+            rated_team_id=a.rated_team_id,
+            priority_id=a.priority_id,
+        )
+        for a in answers
+    )
+    return response
+
+
+# One statement, one round trip for the guard claim and all the writes (PostgreSQL): the
+# guard insert does nothing on a used link (a concurrent submit of the same link waits on
+# its key until the first commits), and the response and answers are inserted only from
+# the guard row it returned. A collision of a random response/answer id still fails loudly.
+_CLAIM_AND_STORE = """
+WITH g AS (
+    INSERT INTO surveys_submissionguard (digest, organization_id, round_id) VALUES (%s, %s, %s)
+    ON CONFLICT (digest) DO NOTHING RETURNING 1
+), r AS (
+    INSERT INTO surveys_response (id, organization_id, round_id, team_id, layer, submitted_on)
+    SELECT %s, %s, %s, %s, %s, %s FROM g RETURNING id
+){answers}
+SELECT count(*) FROM r
+"""
+_ANSWERS = """, a AS (
+    INSERT INTO surveys_answer (id, organization_id, response_id, question_id, value, text, rated_team_id, priority_id)
+    SELECT v.id, %s, r.id, v.question_id, v.value, v.text, v.rated_team_id, v.priority_id
+    FROM r, (VALUES {rows}) AS v (id, question_id, value, text, rated_team_id, priority_id)
+    RETURNING 1
+)"""
+_ROW = "(%s::bigint, %s::bigint, %s::smallint, %s::text, %s::bigint, %s::bigint)"
+
+
+def _store_postgresql(invitation: Invitation, org, round: Round, submitted_on, answers) -> Response:
+    """The guard claim and the writes in one raw statement (no model instances saved)."""
+    response_id = random_id()
+    params: list = [guard_digest(invitation.pk), org.id, round.id]
+    params += [response_id, org.id, round.id, invitation.team_id, invitation.layer, submitted_on]
+    answers_sql = ""
+    if answers:
+        answers_sql = _ANSWERS.format(rows=", ".join([_ROW] * len(answers)))
+        params.append(org.id)
+        for a in answers:
+            params += [random_id(), a.question.id, a.value, a.text, a.rated_team_id, a.priority_id]
+    with connection.cursor() as cur:
+        cur.execute(_CLAIM_AND_STORE.format(answers=answers_sql), params)
+        stored = cur.fetchone()[0]
+    if not stored:
+        raise AlreadyAnsweredError
+    response = Response(
+        id=response_id,
+        organization=org,
+        round=round,
+        team_id=invitation.team_id,
+        layer=invitation.layer,
+        submitted_on=submitted_on,
+    )
+    response._state.adding = False
+    response._state.db = connection.alias
     return response
 
 
