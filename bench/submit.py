@@ -55,6 +55,7 @@ os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 os.environ.pop("CELERY_BROKER_URL", None)  # the set-up process runs nothing in the background
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 
+SERVER_LOG = Path(os.environ.get("BENCH_SERVER_LOG", "/tmp/peakos-bench-submit-server.log"))
 GOAL_P95_MS = 100.0
 GOAL_RATIO = 0.5
 
@@ -179,6 +180,9 @@ def start_server(port: int, workers: int, floor: dict) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
+        # The request log and the load shedding's warnings (hundreds in (d)) go to a file.
+        stdout=SERVER_LOG.open("w"),
+        stderr=subprocess.STDOUT,
     )
     for _ in range(200):
         try:
