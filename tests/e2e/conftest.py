@@ -38,7 +38,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Playwright evaluates wait_for_function("…") strings with eval, which the strict CSP
+    # forbids; tests/e2e/test_csp.py checks the policy itself with CSP enforced.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
