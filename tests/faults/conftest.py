@@ -2,14 +2,17 @@
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from peakos.celery import app as celery_app
 
 
 def _reset_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    # kombu keeps connection and producer pools in process-wide registries keyed by the
+    # broker URL: closing only the app's pool left a closed one registered, and a later test
+    # in this process publishing to the same URL got "Acquire on closed pool".
+    kombu_pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from peakos.urls import handler400, handler500  # noqa: F401 - the site's error handlers, as in production
 from peakos.urls import urlpatterns as site_patterns
 
 
