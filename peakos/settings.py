@@ -10,6 +10,7 @@ DJANGO_ENV=production switches on the hardened settings that
 `manage.py check --deploy` asks for.
 """
 
+import os
 from datetime import timedelta
 from email.utils import parseaddr
 from importlib.util import find_spec
@@ -136,7 +137,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "peakos.wsgi.application"
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# An empty DATABASE_URL (`DATABASE_URL= make test`, a blank line in .env) means "not set":
+# the embedded SQLite default, not a KeyError at start-up.
+DATABASES = {"default": env.db_url_config(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
