@@ -13,6 +13,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
 
+from insights import vocabulary
 from insights.models import CoordinationCell, ScopeKind, Severity, Signal, SignalKind, SignalStatus, Snapshot
 from peakos import permissions
 from peakos.api_base import IdFilter, OrgReadOnlyViewSet, read_schema
@@ -37,16 +38,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "dimension",
             "suppressed",
             "hidden_reason",
-            "respondents",
-            "score",
-            "mean",
-            "favorable_share",
-            "unfavorable_share",
-            "spread",
-            "delta",
-            "gap",
-            "driver_enps",
-            "driver_alignment",
+            *vocabulary.SNAPSHOT_FIGURES,
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -63,7 +55,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
 class CoordinationCellSerializer(serializers.ModelSerializer):
     class Meta:
         model = CoordinationCell
-        fields = ["id", "round", "rater_team", "rated_team", "suppressed", "respondents", "mean", "score"]
+        fields = ["id", "round", "rater_team", "rated_team", "suppressed", *vocabulary.COORDINATION_FIGURES]
         read_only_fields = fields
         extra_kwargs = {
             "rater_team": {"help_text": "The rating team (its subtree); null: every rating the rated team received."}
@@ -185,8 +177,7 @@ SUPPRESSED_EXAMPLE = {
     "id": 4411,
     "team": 13,
     "suppressed": True,
-    **{k: None for k in ("respondents", "score", "mean", "favorable_share", "unfavorable_share", "spread", "delta")},
-    "gap": None,
+    **dict.fromkeys(vocabulary.SNAPSHOT_FIGURES),
 }
 
 

@@ -26,9 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from insights.engine import RoundResult
-from insights.vocabulary import DEPTH, FEW, LAYER, ORGANIZATION, TEAM_SCOPE_KINDS, ScopeKey
-
-ENPS = "enps"
+from insights.vocabulary import DEPTH, ENPS, FEW, LAYER, ORGANIZATION, TEAM_SCOPE_KINDS, ScopeKey
 
 
 @dataclass(frozen=True)

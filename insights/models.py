@@ -38,7 +38,7 @@ class ScopeKind(models.TextChoices):
     DEPTH = vocabulary.DEPTH, vocabulary.SCOPE_LABELS[vocabulary.DEPTH]
 
 
-TEAM_SCOPE_KINDS = (ScopeKind.LEADERSHIP, ScopeKind.DEPARTMENT, ScopeKind.TEAM)
+TEAM_SCOPE_KINDS = tuple(ScopeKind(kind) for kind in vocabulary.TEAM_SCOPE_KINDS)
 
 
 class HiddenReason(models.TextChoices):
@@ -161,7 +161,7 @@ class Participation(ScopedResult):
         constraints = [
             models.CheckConstraint(condition=SCOPE_SHAPE, name="participation_scope_shape"),
             models.CheckConstraint(
-                condition=Q(suppressed=True, comments_released=False) & _all_null("respondents", "invited", "rate")
+                condition=Q(suppressed=True, comments_released=False) & _all_null(*vocabulary.PARTICIPATION_FIGURES)
                 | Q(suppressed=False, respondents__isnull=False),
                 name="participation_suppressed_stores_no_values",
             ),
@@ -191,8 +191,7 @@ class PriorityAlignment(ScopedResult):
         constraints = [
             models.CheckConstraint(condition=SCOPE_SHAPE, name="priorityalignment_scope_shape"),
             models.CheckConstraint(
-                condition=Q(suppressed=True)
-                & _all_null("respondents", "top_priority_share", "top_overlap", "pick_counts")
+                condition=Q(suppressed=True) & _all_null(*vocabulary.PRIORITY_FIGURES)
                 | Q(suppressed=False, respondents__gte=1, pick_counts__isnull=False),
                 name="priorityalignment_suppressed_stores_no_values",
             ),
@@ -233,7 +232,7 @@ class CoordinationCell(models.Model):
         ordering = ["round", "rated_team", "rater_team"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(suppressed=True) & _all_null("respondents", "mean", "score")
+                condition=Q(suppressed=True) & _all_null(*vocabulary.COORDINATION_FIGURES)
                 | Q(suppressed=False, respondents__gte=1, mean__isnull=False, score__isnull=False),
                 name="coordinationcell_suppressed_stores_no_values",
             ),

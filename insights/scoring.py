@@ -67,6 +67,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from insights.disclosure import MIN_ANONYMITY_THRESHOLD, Scope, check_threshold, protect_differencing
+from insights.vocabulary import OUTCOMES
 
 Histogram = npt.NDArray[np.int64]
 ScopeId = Hashable
@@ -568,7 +569,7 @@ def pearson_from_sums(
 def driver_analysis(
     per_respondent: pd.DataFrame,
     *,
-    outcomes: Sequence[str] = ("enps", "alignment"),
+    outcomes: Sequence[str] = OUTCOMES,
     min_respondents: int = DEFAULT_DRIVER_MIN_RESPONDENTS,
 ) -> pd.DataFrame:
     """Pearson correlation of each dimension with each outcome across respondents.

@@ -41,32 +41,14 @@ from django.db.models import Count, Q
 
 from insights import scoring
 from insights.models import TEAM_SCOPE_KINDS, CoordinationCell, Participation, ScopeKind, Snapshot
-from insights.vocabulary import ScopeKey
+from insights.vocabulary import SNAPSHOT_FIGURES, ScopeKey
 from peakos.models import LAYER_ORDER
 from peakos.tenancy import scopes_disabled
 from surveys.models import Answer, Round, RoundStatus
 
 ALL = None  # ``visible=ALL``: no restriction (leaders, admins, the engine itself)
 
-SNAPSHOT_FIELDS = (
-    "round_id",
-    "scope_kind",
-    "team_id",
-    "layer",
-    "depth",
-    "dimension",
-    "suppressed",
-    "respondents",
-    "score",
-    "mean",
-    "favorable_share",
-    "unfavorable_share",
-    "spread",
-    "delta",
-    "gap",
-    "driver_enps",
-    "driver_alignment",
-)
+SNAPSHOT_FIELDS = ("round_id", "scope_kind", "team_id", "layer", "depth", "dimension", "suppressed", *SNAPSHOT_FIGURES)
 
 
 @dataclass(frozen=True)

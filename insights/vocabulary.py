@@ -48,21 +48,20 @@ OUTCOMES = (ENPS, ALIGNMENT)  # what the driver analysis correlates each dimensi
 NOT_SCORED = frozenset({ENPS, "priority_pick", "rate_team", "comment"})
 
 # --- Figures --------------------------------------------------------------------------------
-# Stored per snapshot (round × scope × dimension); null on a suppressed row.
-SNAPSHOT_FIGURES = (
-    "respondents",
-    "mean",
-    "score",
-    "favorable_share",
-    "unfavorable_share",
-    "spread",
-    "delta",
-    "gap",
-    "driver_enps",
-    "driver_alignment",
-)
+# What ``scoring.summaries`` gives per histogram (Likert or eNPS), in the API's order.
+SUMMARY_FIGURES = ("score", "mean", "favorable_share", "unfavorable_share", "spread")
+# Per outcome, the correlation of a dimension with it across respondents (``driver_enps``, …).
+DRIVER_FIGURES = tuple(f"driver_{outcome}" for outcome in OUTCOMES)
+# Stored per snapshot (round × scope × dimension); null on a suppressed row. The model's
+# fields, the writer's columns, the selectors' rows and the API's fields, in this order.
+SNAPSHOT_FIGURES = ("respondents", *SUMMARY_FIGURES, "delta", "gap", *DRIVER_FIGURES)
 # Computed by the engine as arrays [scope, dimension] (respondents is a count, the rest floats).
 SNAPSHOT_FLOATS = SNAPSHOT_FIGURES[1:]
+# Stored per round × scope (``Participation``), per round × scope (``PriorityAlignment``) and
+# per rater × rated team (``CoordinationCell``); all null on a suppressed row.
+PARTICIPATION_FIGURES = ("respondents", "invited", "rate")
+PRIORITY_FIGURES = ("respondents", "top_priority_share", "top_overlap", "pick_counts")
+COORDINATION_FIGURES = ("respondents", "mean", "score")
 
 # --- Why a scope is hidden ------------------------------------------------------------------
 FEW = "few"  # fewer respondents than the threshold

@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from insights import vocabulary
 from peakos.models import Layer, Organization, Person, Priority, Team
 from peakos.tenancy import OrgScopedManager
 
@@ -52,7 +53,7 @@ def random_id() -> int:
 
 
 class Dimension(models.TextChoices):
-    ALIGNMENT = "alignment", "Alignment"
+    ALIGNMENT = vocabulary.ALIGNMENT, "Alignment"
     TEAM_HEALTH = "team_health", "Team health"
     COMMUNICATION = "communication", "Communication"
     LEADERSHIP = "leadership", "Leadership effectiveness"
@@ -60,7 +61,7 @@ class Dimension(models.TextChoices):
     DECISION_VELOCITY = "decision_velocity", "Decision velocity"
     EXECUTION_CONFIDENCE = "execution_confidence", "Execution confidence"
     RESILIENCE = "resilience", "Resilience"
-    ENPS = "enps", "eNPS"
+    ENPS = vocabulary.ENPS, "eNPS"  # the outcomes the engine correlates with
     PRIORITY_PICK = "priority_pick", "Priority pick"
     RATE_TEAM = "rate_team", "Rate a team"
     COMMENT = "comment", "Open comment"

@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 
 from insights.dashboards.charts import Chart
 from insights.dashboards.tables import Cell, Table
+from insights.vocabulary import NOT_SCORED
 from surveys.models import Dimension
 
 # Likert dimensions in the product's order; eNPS is on its own scale (−100..100).
-LIKERT = [
-    d
-    for d in Dimension.values
-    if d not in (Dimension.ENPS, Dimension.PRIORITY_PICK, Dimension.RATE_TEAM, Dimension.COMMENT)
-]
+LIKERT = [d for d in Dimension.values if d not in NOT_SCORED]
 LABELS = dict(Dimension.choices)
 SHORT = {
     Dimension.LEADERSHIP: "Leadership",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from insights import vocabulary
 from insights.dashboard_selectors import Score, Selection, open_signals, participation, snapshots
 from insights.dashboards import charts
 from insights.dashboards import tables as t
@@ -376,9 +377,11 @@ def _delta_words(delta: float) -> str:
 # Drivers
 # --------------------------------------------------------------------------
 
+OUTCOME_LABELS = {Dimension.ENPS: "eNPS", Dimension.ALIGNMENT: "alignment"}
+# (key, outcome dimension, label, the snapshot figure holding the correlation with it)
 OUTCOMES = [
-    ("enps", Dimension.ENPS, "eNPS", "driver_enps"),
-    ("alignment", Dimension.ALIGNMENT, "alignment", "driver_alignment"),
+    (outcome, Dimension(outcome), OUTCOME_LABELS[outcome], figure)
+    for outcome, figure in zip(vocabulary.OUTCOMES, vocabulary.DRIVER_FIGURES, strict=True)
 ]
 
 
