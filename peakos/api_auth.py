@@ -35,7 +35,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from peakos import permissions
 from peakos.models import ApiToken, Membership, Organization, Role
 from peakos.services import hash_token, new_token, record_audit
-from peakos.tenancy import membership_for
+from peakos.tenancy.middleware import membership_for
 
 TOKEN_PREFIX = "pk_"  # lets secret scanners and people recognise a Peak OS token
 ORG_HEADER = "X-Organization"

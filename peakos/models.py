@@ -3,7 +3,7 @@ dependencies between teams, and the priority cascade.
 
 Every tenant-owned model carries an ``organization`` foreign key and declares
 ``objects = OrgScopedManager()``: a query outside an active tenant scope raises
-``ScopeError`` instead of silently mixing organizations (see peakos/tenancy.py).
+``ScopeError`` instead of silently mixing organizations (see peakos/tenancy/).
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Must come after authentication: resolves /o/<org_slug>/, checks membership
     # and activates the tenant scope for the rest of the request.
-    "peakos.tenancy.TenantMiddleware",
+    "peakos.tenancy.middleware.TenantMiddleware",
     # After tenancy (it reads request.membership): a second factor before any page (peakos/mfa.py).
     "peakos.mfa.MfaMiddleware",
     # Last, as django-axes asks: turns a lockout raised during authentication into its response.
@@ -128,7 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "peakos.tenancy.tenant_context",
+                "peakos.tenancy.context.tenant_context",
                 "accounts.context_processors.signup",
             ],
         },

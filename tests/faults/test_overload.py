@@ -53,7 +53,7 @@ def test_a_database_outage_during_a_submit_answers_the_friendly_retry_page(clien
 def test_a_lost_connection_in_a_middleware_is_the_same_page_not_a_500(tenant_a):
     client = Client(raise_request_exception=False)  # as a real server: the handler answers
     with mock.patch(
-        "peakos.tenancy.TenantMiddleware.__call__", side_effect=InterfaceError("connection already closed")
+        "peakos.tenancy.middleware.TenantMiddleware.__call__", side_effect=InterfaceError("connection already closed")
     ):
         response = client.get(f"/o/{tenant_a.org.slug}/")
     _assert_friendly_page(response)
