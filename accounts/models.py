@@ -1,7 +1,7 @@
 """A signup waiting for its e-mail verification.
 
 Not tenant-owned: the organization does not exist yet. It is created, through
-peakos.services.create_organization, only when the link in the e-mail is
+peakos.memberships.create_organization, only when the link in the e-mail is
 confirmed, so an unverified address never owns a usable organization.
 """
 

@@ -1,6 +1,6 @@
 """Writes of self-service signup and operator-created organizations.
 
-The organization itself is always made by peakos.services.create_organization (one
+The organization itself is always made by peakos.memberships.create_organization (one
 transaction, the owner's membership, the ``organization.create`` audit event); this
 module only decides *when*: after the e-mail is verified (signup) or straight away
 for an operator (``manage.py create_organization``).
@@ -25,8 +25,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Signup
+from peakos.audit import record_audit
+from peakos.memberships import create_organization
 from peakos.models import Organization
-from peakos.services import create_organization, record_audit
 
 VERIFY_SALT = "accounts.signup.verify"
 # A new verification mail for the same signup at most this often (the resend page).

@@ -126,7 +126,7 @@ def main() -> None:
     manage(
         "shell",
         "-c",
-        "from peakos.models import User; from peakos.services import create_organization; "
+        "from peakos.models import User; from peakos.memberships import create_organization; "
         "owner = User.objects.create_user(email='owner@bench.example', password='bench-pass-123'); "
         "create_organization(name='Bench Corp', slug='bench', owner=owner)",
     )

@@ -91,8 +91,8 @@ def prepare(people: int) -> tuple[int, list[str], bytes, dict]:
     from django.db import transaction
 
     from peakos.models import Organization, Person, Priority, Team, current_period
-    from peakos.services import new_token
     from peakos.tenancy import org_scope
+    from peakos.tokens import new_token
     from surveys import selectors
     from surveys.bank import TEMPLATES
     from surveys.models import Invitation

@@ -47,8 +47,8 @@ from insights.models import (
 from insights.selectors import stored_scores
 from insights.vocabulary import ScopeKey
 from peakos import permissions
+from peakos.audit import record_audit
 from peakos.models import Layer, Organization, Priority, PriorityLevel, Team, TeamDependency
-from peakos.services import record_audit
 from surveys.models import Answer, Dimension, Invitation, Question, Response, Round, RoundQuestion, RoundStatus
 
 LAYERS: tuple[str, ...] = tuple(Layer.values)

@@ -16,10 +16,11 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from peakos import permissions, services_erasure, services_people
+from peakos import erasure, permissions
 from peakos.api_base import IdFilter, OrgAPIView, OrgReadOnlyViewSet, OrgViewSet
 from peakos.models import Layer, Person, Priority, PriorityLevel, Team, TeamDependency, TeamKind
-from peakos.orgadmin import services as orgadmin_services
+from peakos.people import bulk_upsert
+from peakos.people import services as people_services
 from peakos.serializers import (
     ErasureSerializer,
     OrganizationSerializer,
@@ -217,7 +218,7 @@ class PersonViewSet(
 
     def perform_create(self, serializer):
         with _person_errors():
-            serializer.instance = orgadmin_services.create_person(
+            serializer.instance = people_services.create_person(
                 organization=self.organization, actor=self.actor, **serializer.validated_data
             )
 
@@ -225,7 +226,7 @@ class PersonViewSet(
         person = serializer.instance
         fields = {key: getattr(person, key) for key in PERSON_FIELDS} | serializer.validated_data
         with _person_errors():
-            serializer.instance = orgadmin_services.update_person(
+            serializer.instance = people_services.update_person(
                 organization=self.organization, actor=self.actor, person=person, **fields
             )
 
@@ -241,7 +242,7 @@ class PersonViewSet(
     def deactivate(self, request, person_id=None):
         person = self.get_object()
         fields = {key: getattr(person, key) for key in PERSON_FIELDS} | {"active": False}
-        person = orgadmin_services.update_person(
+        person = people_services.update_person(
             organization=self.organization, actor=self.actor, person=person, **fields
         )
         return Response(self.get_serializer(person).data)
@@ -279,7 +280,7 @@ class PersonViewSet(
         body.is_valid(raise_exception=True)
         if body.validated_data["confirm"].strip().lower() != person.email.lower():
             raise ValidationError({"confirm": "Repeat the person's e-mail address exactly; nothing was changed."})
-        report = services_erasure.erase_person(membership=self.membership, actor=self.actor, person=person)
+        report = erasure.erase_person(membership=self.membership, actor=self.actor, person=person)
         return Response(ErasureSerializer(report).data)
 
     @extend_schema(
@@ -365,7 +366,7 @@ class PersonViewSet(
         deactivate_missing = envelope.get("deactivate_missing", False)
         if not isinstance(deactivate_missing, bool):
             raise ValidationError({"deactivate_missing": "Use true or false."})
-        result = services_people.bulk_upsert_people(
+        result = bulk_upsert.bulk_upsert_people(
             organization=self.organization,
             actor=self.actor,
             rows=envelope.get("people"),

@@ -1,7 +1,7 @@
 """Who is calling the REST API, for which organization, and how often.
 
 * API tokens belong to one organization and carry a role. Only the SHA-256 of a
-  token is stored (``peakos.services.hash_token``); the raw token is shown once.
+  token is stored (``peakos.tokens.hash_token``); the raw token is shown once.
   ``create_api_token`` / ``revoke_api_token`` are the services, used by the
   admin page (/o/<slug>/api-tokens/) and the ``create_api_token`` command.
 * ``ApiTokenAuthentication`` reads ``Authorization: Bearer <token>``. A token has
@@ -33,9 +33,10 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from peakos import permissions
+from peakos.audit import record_audit
 from peakos.models import ApiToken, Membership, Organization, Role
-from peakos.services import hash_token, new_token, record_audit
 from peakos.tenancy.middleware import membership_for
+from peakos.tokens import hash_token, new_token
 
 TOKEN_PREFIX = "pk_"  # lets secret scanners and people recognise a Peak OS token
 ORG_HEADER = "X-Organization"

@@ -156,7 +156,7 @@ def exception_handler(exc, context):
     """DRF's handler, then one body shape for every error (see ErrorSerializer)."""
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError; it is the API's 400. Bulk services give
-        # structured per-row errors in ``api_errors`` (see peakos.services_people.InvalidRowsError).
+        # structured per-row errors in ``api_errors`` (see peakos.people.bulk_upsert.InvalidRowsError).
         api_errors = getattr(exc, "api_errors", None)
         if api_errors is not None:
             body = _error_body(400, "invalid", " ".join(exc.messages), errors=api_errors)

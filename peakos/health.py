@@ -14,6 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from peakos.models import Heartbeat
 
 BROKER_TIMEOUT_SECONDS = 2.0
 
@@ -80,3 +83,9 @@ def readiness() -> dict[str, str | None]:
             continue
         results[name] = check()
     return results
+
+
+def record_heartbeat(*, name: str) -> None:
+    """Note that the background loop ``name`` ran just now (one row per loop, overwritten);
+    ``peakos.selectors`` reads it to say whether the scheduler runs."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})

@@ -69,7 +69,7 @@ class User(AbstractUser):
         help_text="The language of the app for this user; blank: the browser's.",
     )
     # Part of the session hash (get_session_auth_hash): raising it logs this user out of every
-    # session, as a password change does. Raised when they lose a role (peakos.services.end_sessions).
+    # session, as a password change does. Raised when they lose a role (peakos.memberships.end_sessions).
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
@@ -441,7 +441,7 @@ class ApiToken(models.Model):
     # Optional end of life: the API refuses the token from this instant on.
     expires_at = models.DateTimeField(null=True, blank=True)
     # Set when the creator lost the role that lets one manage tokens (demoted or removed):
-    # the page flags the token and the owners are told (peakos.services._role_lost).
+    # the page flags the token and the owners are told (peakos.memberships._role_lost).
     creator_lost_role_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedManager()

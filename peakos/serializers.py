@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from peakos.i18n import bcp47, organization_languages
 from peakos.models import Layer, Organization, Person, Priority, Team, TeamDependency
-from peakos.services_people import MAX_UPSERT_ROWS
+from peakos.people.bulk_upsert import MAX_UPSERT_ROWS
 
 
 class LanguageTagField(serializers.CharField):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.selectors import first_run_checklist
-from peakos import i18n, permissions, services, services_erasure, services_export
+from peakos import erasure, export, i18n, memberships, permissions
 from peakos.forms import AcceptInvitationForm, InviteForm, OrganizationSettingsForm, ProfileForm, RoleForm
 from peakos.models import MemberInvitation, Membership, Person, Priority, Role, Team, TeamDependency, current_period
 from peakos.orgadmin.forms import ConfirmTypedForm
@@ -82,7 +82,7 @@ def org_settings(request, org_slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organization_settings(membership=membership, actor=request.user, **form.cleaned_data)
+            memberships.update_organization_settings(membership=membership, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -97,7 +97,7 @@ def org_export(request, org_slug):
     prefetcher or scanner never triggers an export."""
     if request.method != "POST":
         return render(request, "peakos/org_export.html")
-    archive = services_export.export_organization(membership=request.membership, actor=request.user)
+    archive = export.export_organization(membership=request.membership, actor=request.user)
     filename = f"{org_slug}-export-{timezone.localdate():%Y-%m-%d}.zip"
     return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
 
@@ -108,7 +108,7 @@ def org_delete(request, org_slug):
     form = ConfirmTypedForm(request.POST or None, expected=org_slug)
     if request.method == "POST" and form.is_valid():
         try:
-            services_erasure.delete_organization(
+            erasure.delete_organization(
                 membership=request.membership, actor=request.user, confirm=form.cleaned_data["confirm"]
             )
         except ValidationError as exc:
@@ -125,7 +125,7 @@ def members(request, org_slug):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invite_member(membership=request.membership, **form.cleaned_data)
+            memberships.invite_member(membership=request.membership, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -149,14 +149,14 @@ def member_role(request, org_slug, membership_id):
         messages.error(request, "Choose a valid role.")
         return redirect("members", org_slug=org_slug)
     try:
-        services.change_role(membership=request.membership, target=target, role=form.cleaned_data["role"])
+        memberships.change_role(membership=request.membership, target=target, role=form.cleaned_data["role"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("members", org_slug=org_slug)
     messages.success(request, f"{target.user.email} is now {target.get_role_display().lower()}.")
     if target.user_id == request.user.pk:
         # One's own privileges changed: a new session key (a key copied before is worth nothing),
-        # and this session stays valid while the user's other sessions end (services.end_sessions).
+        # and this session stays valid while the user's other sessions end (memberships.end_sessions).
         request.user.refresh_from_db(fields=["session_epoch"])
         update_session_auth_hash(request, request.user)
         if not permissions.can_manage(target):
@@ -169,7 +169,7 @@ def member_role(request, org_slug, membership_id):
 def member_remove(request, org_slug, membership_id):
     target = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
     try:
-        services.remove_member(membership=request.membership, target=target)
+        memberships.remove_member(membership=request.membership, target=target)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -196,7 +196,7 @@ def account_language(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = reverse("home")
     try:
-        language = services.set_user_language(user=request.user, language=request.POST.get("language", ""))
+        language = memberships.set_user_language(user=request.user, language=request.POST.get("language", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(target)
@@ -226,7 +226,7 @@ def javascript_catalog(request, lang: str):
 
 def accept_invitation(request, token):
     """Join an organization from an invitation link (single use, expires)."""
-    invitation = services.find_invitation(token)
+    invitation = memberships.find_invitation(token)
     if invitation is None or not invitation.is_usable:
         return render(request, "peakos/invitation_invalid.html", status=410 if invitation else 404)
     user = request.user if request.user.is_authenticated else None
@@ -235,9 +235,9 @@ def accept_invitation(request, token):
     if request.method == "POST" and (user or form.is_valid()):
         try:
             if user:
-                _, membership = services.accept_invitation(invitation=invitation, user=user)
+                _, membership = memberships.accept_invitation(invitation=invitation, user=user)
             else:
-                user, membership = services.accept_invitation(
+                user, membership = memberships.accept_invitation(
                     invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
                 )
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")

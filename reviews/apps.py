@@ -24,6 +24,6 @@ class ReviewsConfig(AppConfig):
             return
         register = getattr(detectors, "organization_detector", None)
         if register is not None:
-            from reviews.signals import detect_for_insights
+            from reviews.detectors import detect_for_insights
 
             register(detect_for_insights)

@@ -110,7 +110,7 @@ def survey_changes(team_ids: set[int], *, since: datetime | None) -> dict[int, l
 
 
 def team_signals(team_ids: set[int]) -> dict[int, list[dict[str, Any]]] | None:
-    """team id → the open insights signals about that team (review-based ones come from reviews/signals.py)."""
+    """team id → the open insights signals about that team (review-based ones come from reviews/detectors.py)."""
     found = _insights()
     if found is None:
         return None

@@ -4,7 +4,7 @@ Prepared for every review of a cycle when the cycle opens, and stored as JSON
 on the review, so the meeting sees the evidence as it stood that day:
 
 * ``survey_changes``: the team's score changes since the last cycle (insights snapshots);
-* ``signals``: the team's open signals (insights) and review-based signals (reviews/signals.py);
+* ``signals``: the team's open signals (insights) and review-based signals (reviews/detectors.py);
 * ``open_actions``: the team's actions not yet done;
 * ``weak_links``: the weakest coordination ratings given to or by the team (insights);
 * ``off_track_metrics``: off-track metrics of the team's previous review;
@@ -22,8 +22,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from reviews import detectors as review_signals
 from reviews import evidence
-from reviews import signals as review_signals
 from reviews.models import (
     OPEN_ACTION_STATUSES,
     Action,

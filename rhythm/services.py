@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from peakos.audit import record_audit
 from peakos.models import Membership, Person, Team
-from peakos.services import record_audit
 from rhythm import access
 from rhythm.models import (
     SECTION_KINDS,

@@ -12,8 +12,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from peakos.health import record_heartbeat
 from peakos.models import Organization
-from peakos.services import record_heartbeat
 from peakos.tenancy import org_scope
 from surveys.services import guard, mail, retention, schedule
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from peakos.i18n import language_choices, language_name, organization_languages
 from peakos.models import Layer, Person, Priority, PriorityLevel, Role, Team, TeamKind, User, validate_period
 from peakos.orgadmin.peoplecsv import UploadError, read_upload
-from peakos.orgadmin.services import BULK_ACTIONS
+from peakos.people.services import BULK_ACTIONS
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from peakos.audit import record_audit
 from peakos.i18n import bcp47, organization_languages
 from peakos.models import Organization, PeopleImport, Person, Team, TeamKind
 from peakos.orgadmin.peoplecsv import BATCH, ParsedFile, PersonRow, Progress, RowError, no_progress, parse_csv
-from peakos.services import record_audit
 
 PREVIEW_KEPT_DAYS = 7
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from peakos import permissions, services_erasure
-from peakos import services as core_services
+from peakos import erasure, memberships, permissions
+from peakos.audit import record_audit
 from peakos.models import PeopleImport, Person
-from peakos.orgadmin import importer, selectors, services
+from peakos.orgadmin import importer, selectors
 from peakos.orgadmin.forms import (
     INVITE_ACTION,
     BulkPeopleForm,
@@ -24,8 +24,8 @@ from peakos.orgadmin.forms import (
 )
 from peakos.orgadmin.peoplecsv import REQUIRED_COLUMNS, export_people_csv
 from peakos.orgadmin.views import manage
+from peakos.people import services
 from peakos.permissions import require
-from peakos.services import record_audit
 from peakos.views import add_errors
 
 PREVIEW_LINES = 200
@@ -90,7 +90,7 @@ def people_bulk(request, org_slug):
 
 def _invite_selected(request, data: dict, back: str):
     try:
-        result = core_services.invite_people(
+        result = memberships.invite_people(
             membership=request.membership, person_ids=data["people"], role=data.get("role") or "manager"
         )
     except ValidationError as exc:
@@ -181,7 +181,7 @@ def person_erase(request, org_slug, person_id):
     if request.method == "POST" and form.is_valid():
         themselves = person.user_id == request.user.pk
         try:
-            report = services_erasure.erase_person(membership=request.membership, actor=request.user, person=person)
+            report = erasure.erase_person(membership=request.membership, actor=request.user, person=person)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -210,7 +210,7 @@ def person_login(request, org_slug, person_id):
     else:
         user = form.cleaned_data["user"]
         try:
-            core_services.set_person_login(membership=request.membership, person=person, user=user)
+            memberships.set_person_login(membership=request.membership, person=person, user=user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from peakos import permissions
 from peakos.models import Priority, Team, TeamDependency, current_period
-from peakos.orgadmin import graph, selectors, services
+from peakos.orgadmin import graph, selectors
 from peakos.orgadmin.forms import AuditFilterForm, DependencyForm, PriorityForm, TeamCreateForm, TeamEditForm
+from peakos.people import services
 from peakos.permissions import require
 from peakos.views import add_errors
 

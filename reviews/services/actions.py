@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from peakos import permissions
+from peakos.audit import record_audit
 from peakos.models import Membership, Person, Team
-from peakos.services import record_audit
 from reviews.models import (
     TARGET_DIMENSIONS,
     Action,

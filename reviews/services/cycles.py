@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from peakos import permissions
+from peakos.audit import record_audit
+from peakos.memberships import create_invitation, invitation_url
 from peakos.models import Membership, Organization, Role, Team
-from peakos.services import create_invitation, invitation_url, record_audit
 from reviews import packet as review_packet
 from reviews.models import (
     EDITABLE_STATUSES,

@@ -43,7 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from peakos.i18n import format_datetime, language_for
-from peakos.services import new_token
+from peakos.tokens import new_token
 from surveys import selectors
 from surveys.models import Invitation, InvitationToken, RoundStatus
 from surveys.services.guard import answered_among

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from peakos.audit import record_audit
 from peakos.i18n import shipped_languages
 from peakos.models import Organization
-from peakos.services import record_audit
 from surveys.bank import BANK, BANK_KEYS
 from surveys.bank_translations import bank_translations
 from surveys.models import Answer, BankQuestion, Dimension, Question, QuestionKind, SurveyQuestion

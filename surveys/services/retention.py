@@ -20,8 +20,8 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from peakos.audit import record_audit
 from peakos.models import Organization
-from peakos.services import record_audit
 from peakos.tenancy import org_scope
 from surveys.models import Answer, Response, Round, RoundStatus
 from surveys.services.setup import _add_months, org_today

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from peakos.audit import record_audit
 from peakos.models import Organization
-from peakos.services import record_audit
 from peakos.tenancy import org_scope, scopes_disabled
 from surveys import selectors
 from surveys.models import Invitation, Round, RoundQuestion, RoundStatus, Survey

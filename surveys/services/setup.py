@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from peakos.audit import record_audit
 from peakos.models import Organization, Team
-from peakos.services import record_audit
 from surveys.bank import TEMPLATES
 from surveys.models import (
     CADENCE_MAX_OPEN_DAYS,

@@ -23,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from peakos.services import hash_token
+from peakos.tokens import hash_token
 from surveys.models import (
     Answer,
     Invitation,

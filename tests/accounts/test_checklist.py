@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.selectors import first_run_checklist
+from peakos.memberships import create_organization
 from peakos.models import Membership, Role, current_period
-from peakos.services import create_organization
 from tests.factories import PersonFactory, PriorityFactory, TeamDependencyFactory, TeamFactory, UserFactory
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from peakos import services_people
+from peakos.people import bulk_upsert
 from tests.inputs.conftest import DEEP_JSON, FIFTY_MB, LONE_SURROGATE, LONG_EMAIL, PNG, utf16
 
 pytestmark = pytest.mark.django_db
@@ -99,14 +99,14 @@ def test_the_documented_10000_people_with_realistic_rows_fit_in_one_call(api, te
                 "employment_type": "full-time",
             },
         }
-        for i in range(services_people.MAX_UPSERT_ROWS)
+        for i in range(bulk_upsert.MAX_UPSERT_ROWS)
     ]
     body = json.dumps({"people": rows})
     assert len(body) > 2.5 * 1024 * 1024  # more than Django's default form limit
     assert len(body) < settings.API_MAX_BODY_BYTES / 3  # and room to spare under the API's
     response = send(api("admin"), body)
     assert response.status_code == 200, response.content[:500]
-    assert response.json()["created"] == services_people.MAX_UPSERT_ROWS
+    assert response.json()["created"] == bulk_upsert.MAX_UPSERT_ROWS
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_an_unexpected_error_is_a_json_500_and_is_reported(tenant_a, unchanged, 
     def boom(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services_people, "bulk_upsert_people", boom)
+    monkeypatch.setattr(bulk_upsert, "bulk_upsert_people", boom)
     reported = []
 
     def receiver(sender, **kwargs):

@@ -12,8 +12,8 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
+from peakos.memberships import invite_member
 from peakos.models import Role
-from peakos.services import invite_member
 from tests.factories import PASSWORD
 
 EMAIL = "member@alpha.example"

@@ -40,12 +40,14 @@ def test_accepting_an_invitation_links_the_person_with_that_email(
 
 @pytest.mark.django_db
 def test_joining_never_moves_a_person_already_linked_elsewhere(tenant_a, django_capture_on_commit_callbacks):
-    from peakos import services
+    from peakos import memberships
 
     other = UserFactory(email="someone@else.example")
     person = PersonFactory(organization=tenant_a.org, email="twin@alpha.example", user=other)
-    invitation, _ = services.invite_member(membership=tenant_a.memberships["admin"], email=person.email, role="member")
-    services.accept_invitation(invitation=invitation, name="Twin", password="Tricky-pass-991")
+    invitation, _ = memberships.invite_member(
+        membership=tenant_a.memberships["admin"], email=person.email, role="member"
+    )
+    memberships.accept_invitation(invitation=invitation, name="Twin", password="Tricky-pass-991")
     person.refresh_from_db()
     assert person.user == other
 

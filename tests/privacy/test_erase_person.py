@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from insights import services as insights_services
+from peakos.erasure import erase_person
 from peakos.models import AuditEvent, Membership, Person, Role, User
-from peakos.orgadmin import services as orgadmin_services
-from peakos.services_erasure import erase_person
+from peakos.people import services as people_services
 from surveys.models import Answer, Invitation, Response, SubmissionGuard
 from surveys.services.guard import guard_digest
 from tests.api.conftest import make_token, token_client
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rename(tenant, person, name):
-    return orgadmin_services.update_person(
+    return people_services.update_person(
         organization=tenant.org, actor=tenant.users["admin"], person=person, email=person.email, name=name,
         team=person.team, manager=person.manager, layer=person.layer, active=True, attributes=person.attributes,
     )  # fmt: skip

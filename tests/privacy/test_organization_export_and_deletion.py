@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from peakos.erasure import delete_organization
 from peakos.models import ApiToken, AuditEvent, Organization, OrganizationDeletion, User
-from peakos.services_erasure import delete_organization
 from tests.api.conftest import make_token
 from tests.privacy.helpers import answered_round, rows_per_model
 from tests.reviews.factories import action_for, review_for

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from peakos.models import Priority, PriorityLevel, TeamDependency, current_period
-from peakos.services import new_token
+from peakos.tokens import new_token
 from surveys.models import Invitation, Question, Round, Survey
 from surveys.services import questions as question_services
 from surveys.services import schedule, setup

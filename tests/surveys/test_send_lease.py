@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from peakos.services import new_token
+from peakos.tokens import new_token
 from surveys.models import Invitation
 from surveys.services import mail as mail_service
 from surveys.services import schedule

@@ -4,9 +4,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from peakos.audit import record_audit
 from peakos.models import Organization
 from peakos.orgadmin.peoplecsv import export_people_csv
-from peakos.services import record_audit
 from peakos.tenancy import org_scope
 
 

@@ -1,9 +1,12 @@
-"""Writes of the tenancy core. Each service is one transaction and validates its input."""
+"""Writes of organizations and their members: creating an organization, its settings, member
+invitations, roles, removing a member, a user's language.
+
+Each service is one transaction and validates its input. (Teams and people are written by
+``peakos.people.services``; the audit log is ``peakos.audit``, link tokens ``peakos.tokens``.)
+"""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,42 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peakos import permissions
+from peakos.audit import record_audit
 from peakos.i18n import shipped_languages
-from peakos.models import AuditEvent, MemberInvitation, Membership, Organization, Person, Role
+from peakos.models import MemberInvitation, Membership, Organization, Person, Role
 from peakos.tenancy import org_scope
+from peakos.tokens import hash_token, new_token
 
 INVITATION_VALID_DAYS = 14
-
-
-def hash_token(raw: str) -> str:
-    """Only this hash is stored: a database dump holds no usable link."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    raw = secrets.token_urlsafe(24)  # 192 bits
-    return raw, hash_token(raw)
-
-
-def record_audit(
-    *,
-    organization: Organization,
-    actor,
-    action: str,
-    obj=None,
-    summary: str = "",
-    data: dict | None = None,
-) -> AuditEvent:
-    """Append one audit event. Call it inside the transaction of the change it records."""
-    return AuditEvent.objects.with_scope(organization=organization).create(
-        organization=organization,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        summary=summary[:500],
-        data=data or {},
-    )
 
 
 @transaction.atomic
@@ -360,10 +334,3 @@ def _keep_an_owner(target: Membership, new_role: str | None) -> None:
     )
     if not owners.exists():
         raise ValidationError("An organization always keeps at least one owner.")
-
-
-def record_heartbeat(*, name: str) -> None:
-    """Note that the background loop ``name`` ran just now (one row per loop, overwritten)."""
-    from peakos.models import Heartbeat
-
-    Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})

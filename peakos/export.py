@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from insights.models import Participation, ScopeKind
 from peakos import permissions
+from peakos.audit import record_audit
 from peakos.models import Membership, Organization
-from peakos.services import record_audit
 from surveys.models import Answer, QuestionKind, Round, RoundStatus
 
 EXPORTED_MODELS = (

@@ -1,6 +1,7 @@
-"""Writes of organization administration: teams, people, dependencies, priorities.
+"""Writes of an organization's directory: teams, people, dependencies, priorities.
 
-Each service is one transaction, validates its input (raising ``ValidationError``
+The one write path for them: the organization-admin pages (``peakos/orgadmin/``), the REST
+API (``peakos/api.py``) and the CSV importer all call these. Each service is one transaction, validates its input (raising ``ValidationError``
 with field names the forms know), and records an audit event. Callers are
 inside the organization's scope; the organization is passed explicitly.
 """
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from peakos.audit import record_audit
 from peakos.i18n import bcp47, normalize_language, organization_languages
 from peakos.models import (
     Layer,
@@ -27,7 +29,6 @@ from peakos.models import (
 )
 from peakos.orgadmin.peoplecsv import RESERVED_COLUMNS, normalize_header
 from peakos.selectors import subtree_ids, team_tree
-from peakos.services import record_audit
 
 # --------------------------------------------------------------------------- teams
 

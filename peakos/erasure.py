@@ -31,6 +31,7 @@ from django.db.models import Count, F, Q
 
 from insights.models import ErasedInvitations
 from peakos import permissions
+from peakos.audit import record_audit
 from peakos.models import (
     AuditEvent,
     MemberInvitation,
@@ -42,7 +43,6 @@ from peakos.models import (
     Role,
     User,
 )
-from peakos.services import record_audit
 from surveys.models import Invitation, SubmissionGuard
 from surveys.services.guard import guard_digest
 
