@@ -370,12 +370,25 @@ class OrgScopedMixin:
 
 class OrgViewSet(OrgScopedMixin, viewsets.GenericViewSet):
     """Base of the API's viewsets. Subclasses set ``queryset = Model.objects.none()`` (for the
-    schema and the router) and build the real queryset in ``get_queryset``, inside the scope."""
+    schema and the router) and build the real rows in ``scoped_queryset``, which runs inside the
+    organization's scope; while the schema is generated (no organization) the empty queryset
+    stands in for it."""
 
     lookup_value_converter = "id"  # registered in peakos/api_urls.py
     pagination_class = Pagination
 
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return self.queryset.all()
+        return self.scoped_queryset()
 
+    def scoped_queryset(self):
+        """The rows this request may read (the scoped manager limits them to the organization)."""
+        return self.queryset.model.objects.all()
+
+
+# List and retrieve of one model (``@read_schema`` documents both). No docstring: the schema
+# would take it as every subclass's description.
 class OrgReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     pass
 

@@ -189,11 +189,6 @@ class ReviewCycleViewSet(OrgReadOnlyViewSet):
     lookup_url_kwarg = "cycle_id"
     schema_tags = ["reviews"]
 
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return ReviewCycle.objects.none()
-        return ReviewCycle.objects.all()
-
 
 class BusinessReviewFilter(django_filters.FilterSet):
     cycle = IdFilter()
@@ -278,9 +273,7 @@ class BusinessReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     object_rules = {"update": permissions.can_edit_review, "submit": permissions.can_edit_review}
     schema_tags = ["reviews"]
 
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return BusinessReview.objects.none()
+    def scoped_queryset(self):
         return readable_reviews(self.membership).prefetch_related(
             "metrics", Prefetch("priorities", queryset=ReviewPriority.objects.order_by("position")), "risks", "asks"
         )

@@ -11,6 +11,13 @@ both see it and the receiving team solves it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
 from peakos import permissions
 from peakos.models import Membership, Role, Team
 
@@ -39,6 +46,18 @@ def visible_team_ids(membership: Membership | None) -> set[int] | None:
     return editable_team_ids(membership)
 
 
+def visible_rows(queryset: QuerySet, membership: Membership | None, *team_fields: str) -> QuerySet:
+    """The rows of ``queryset`` whose team (any of ``team_fields``, e.g. ``team_id`` and
+    ``raised_to_id`` for an issue) is one the member sees."""
+    ids = visible_team_ids(membership)
+    if ids is None:
+        return queryset
+    q = Q(pk__in=[])
+    for name in team_fields:
+        q |= Q(**{f"{name}__in": ids})
+    return queryset.filter(q)
+
+
 def _contains(ids: set[int] | None, team_id: int | None) -> bool:
     return team_id is not None and (ids is None or team_id in ids)
 
@@ -59,6 +78,54 @@ def can_see_issue(membership: Membership | None, issue) -> bool:
 def can_solve_issue(membership: Membership | None, issue) -> bool:
     """The team that works on it (the team it was raised to, else its own) solves it."""
     return can_edit_team(membership, issue.owner_team_id)
+
+
+def team_id_of(obj) -> int:
+    """The team a rhythm row belongs to (a Team is its own)."""
+    return obj.pk if isinstance(obj, Team) else obj.team_id
+
+
+def can_see(membership: Membership | None, obj) -> bool:
+    """The rhythm row (team, meeting, measurable, to-do) is of a team this member sees."""
+    return can_see_team(membership, team_id_of(obj))
+
+
+def can_edit(membership: Membership | None, obj) -> bool:
+    """The rhythm row is of a team whose rhythm this member edits."""
+    return can_edit_team(membership, team_id_of(obj))
+
+
+DENIED = {
+    can_see: "You see the rhythm of your own teams only.",
+    can_edit: "You can only change the rhythm of your own teams.",
+    can_see_issue: "You cannot see this issue.",
+    can_solve_issue: "The team the issue is raised to decides what happens to it.",
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def get_for(
+    membership: Membership | None,
+    queryset: QuerySet[M] | type[M],
+    pk: int,
+    rule: Callable[[Membership | None, M], bool],
+) -> M:
+    """Lookup with access, as healthchecks' ``_get_rw_check_for_user``: the row with this id (a 404
+    when the organization has none: the scoped manager never finds another's) that ``rule`` lets
+    this member see or change, else PermissionDenied with the rule's message.
+
+    Views call it with the plain model; services with a locking queryset (``select_for_update``),
+    so the check is made on the row as it is locked.
+    """
+    return require(membership, get_object_or_404(queryset, pk=pk), rule)
+
+
+def require(membership: Membership | None, obj: M, rule: Callable[[Membership | None, M], bool]) -> M:
+    """``obj`` when ``rule`` grants it to this member, else PermissionDenied with the rule's message."""
+    if not rule(membership, obj):
+        raise PermissionDenied(DENIED.get(rule, "Your role does not allow this."))
+    return obj
 
 
 def can_see_health(membership: Membership | None) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import django_filters
 from django.db.models import Avg, Count, Q
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -21,14 +21,17 @@ from rhythm import access, selectors
 from rhythm.models import Decision, Direction, Issue, IssueStatus, Measurable, Meeting
 
 
-def _visible(queryset, membership, *fields: str):
-    ids = access.visible_team_ids(membership)
-    if ids is None:
-        return queryset
-    q = Q(pk__in=[])
-    for name in fields:
-        q |= Q(**{f"{name}__in": ids})
-    return queryset.filter(q)
+# Read-only rhythm rows: those of the teams the caller sees (``team_fields`` name the rows' teams;
+# a cross-team issue is seen by both). No docstring: the schema would show it on every retrieve.
+class RhythmViewSet(OrgReadOnlyViewSet):
+    team_fields: tuple[str, ...] = ("team_id",)
+    schema_tags = ["rhythm"]
+
+    def scoped_queryset(self):
+        return access.visible_rows(self.rhythm_rows(), self.membership, *self.team_fields)
+
+    def rhythm_rows(self):
+        return self.queryset.model.objects.all()
 
 
 # --- Meetings ------------------------------------------------------------------------------------
@@ -78,28 +81,31 @@ MEETING_EXAMPLE = {
     example_name="Platform's weekly",
     example=MEETING_EXAMPLE,
 )
-class MeetingViewSet(OrgReadOnlyViewSet):
+class MeetingViewSet(RhythmViewSet):
     queryset = Meeting.objects.none()
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     ordering_fields = ["held_on", "started_at", "id"]
     ordering = ["-held_on", "-id"]
     lookup_url_kwarg = "meeting_id"
-    schema_tags = ["rhythm"]
 
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return Meeting.objects.none()
+    def rhythm_rows(self):
         qs = Meeting.objects.filter(started_at__isnull=False).select_related("series")
         qs = qs.annotate(
             rating_mean=Avg("attendees__rating"),
             ratings=Count("attendees", filter=Q(attendees__rating__isnull=False), distinct=True),
             decision_count=Count("decisions", distinct=True),
         )
-        return _visible(qs, self.membership, "team_id")
+        return qs
 
 
 # --- Scorecard -----------------------------------------------------------------------------------
+
+
+class MeasurableEntrySerializer(serializers.Serializer):
+    week = serializers.DateField(help_text="The week's Monday.")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    on_track = serializers.BooleanField(help_text="The value meets the goal in the measurable's direction.")
 
 
 class MeasurableSerializer(serializers.ModelSerializer):
@@ -110,6 +116,7 @@ class MeasurableSerializer(serializers.ModelSerializer):
         fields = ["id", "team", "name", "owner", "goal", "direction", "unit", "metric", "entries"]
         read_only_fields = fields
 
+    @extend_schema_field(MeasurableEntrySerializer(many=True))
     def get_entries(self, obj) -> list[dict]:
         return [
             {"week": e.week.isoformat(), "value": str(e.value), "on_track": obj.on_track(e.value)}
@@ -147,20 +154,16 @@ MEASURABLE_EXAMPLE = {
     example_name="Deploys a week",
     example=MEASURABLE_EXAMPLE,
 )
-class MeasurableViewSet(OrgReadOnlyViewSet):
+class MeasurableViewSet(RhythmViewSet):
     queryset = Measurable.objects.none()
     serializer_class = MeasurableSerializer
     filterset_class = MeasurableFilter
     ordering_fields = ["name", "id"]
     ordering = ["team__name", "name"]
     lookup_url_kwarg = "measurable_id"
-    schema_tags = ["rhythm"]
 
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return Measurable.objects.none()
-        qs = Measurable.objects.filter(archived=False).prefetch_related("entries")
-        return _visible(qs, self.membership, "team_id")
+    def rhythm_rows(self):
+        return Measurable.objects.filter(archived=False).prefetch_related("entries")
 
 
 # --- Issues and decisions ------------------------------------------------------------------------
@@ -204,19 +207,14 @@ ISSUE_EXAMPLE = {
     example_name="Raised to leadership",
     example=ISSUE_EXAMPLE,
 )
-class IssueViewSet(OrgReadOnlyViewSet):
+class IssueViewSet(RhythmViewSet):
     queryset = Issue.objects.none()
     serializer_class = IssueSerializer
     filterset_class = IssueFilter
     ordering_fields = ["raised_at", "solved_at", "priority", "id"]
     ordering = ["-raised_at"]
     lookup_url_kwarg = "issue_id"
-    schema_tags = ["rhythm"]
-
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return Issue.objects.none()
-        return _visible(Issue.objects.all(), self.membership, "team_id", "raised_to_id")
+    team_fields = ("team_id", "raised_to_id")
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -254,19 +252,13 @@ DECISION_EXAMPLE = {
     example_name="A leadership decision",
     example=DECISION_EXAMPLE,
 )
-class DecisionViewSet(OrgReadOnlyViewSet):
+class DecisionViewSet(RhythmViewSet):
     queryset = Decision.objects.none()
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
     ordering_fields = ["decided_at", "id"]
     ordering = ["-decided_at", "-id"]
     lookup_url_kwarg = "decision_id"
-    schema_tags = ["rhythm"]
-
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return Decision.objects.none()
-        return _visible(Decision.objects.all(), self.membership, "team_id")
 
 
 # --- Rhythm health -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -39,10 +39,6 @@ MAX_SECTION_MINUTES = 180
 MAX_TODOS_PER_DECISION = 20
 
 
-def _deny(message: str = "You can only change the rhythm of your own teams.") -> None:
-    raise PermissionDenied(message)
-
-
 def person_of(membership: Membership) -> Person | None:
     """The Person record linked to this login in this organization (None: an admin without one)."""
     return Person.objects.filter(user_id=membership.user_id, active=True).order_by("pk").first()
@@ -55,11 +51,6 @@ def _person(person_id, field: str, errors: dict) -> Person | None:
     if person is None:
         errors[field] = ["Choose a person of this organization."]
     return person
-
-
-def _require_team(membership: Membership, team: Team) -> None:
-    if not access.can_edit_team(membership, team.pk):
-        _deny()
 
 
 # --- Meeting series ------------------------------------------------------------------------------
@@ -104,7 +95,7 @@ def save_series(
     agenda: list[dict] | None = None,
 ) -> MeetingSeries:
     """Create the team's meeting series, or change its name, cadence, day, time and agenda."""
-    _require_team(membership, team)
+    access.require(membership, team, access.can_edit)
     errors: dict = {}
     name = (name or "").strip()
     if not name:
@@ -167,7 +158,7 @@ def create_measurable(
     the team's business reviews, so the review shows the weeks behind the quarterly figure."""
     from reviews.models import Metric
 
-    _require_team(membership, team)
+    access.require(membership, team, access.can_edit)
     errors: dict = {}
     name = (name or "").strip()
     if not name:
@@ -199,7 +190,7 @@ def create_measurable(
 @transaction.atomic
 def record_entry(*, membership: Membership, measurable: Measurable, week: date, value) -> MeasurableEntry:
     """Set a measurable's value for a week (the week of ``week``; entering it again corrects it)."""
-    _require_team(membership, measurable.team)
+    access.require(membership, measurable, access.can_edit)
     errors: dict = {}
     number = _decimal(value, "value", errors, "Enter the week's number, e.g. 42.")
     if not isinstance(week, date):
@@ -234,7 +225,7 @@ def raise_issue(
 ) -> Issue:
     """Put an issue on a team's list, or raise it to another team or up to the leadership team
     (then that team's meeting solves it, and the wait counts as cross-team time to answer)."""
-    _require_team(membership, team)
+    access.require(membership, team, access.can_edit)
     errors: dict = {}
     title = (title or "").strip()
     if not title:
@@ -294,9 +285,8 @@ def solve_issue(
 ) -> Decision:
     """Solve an issue into a recorded decision (what, who decided, why, when) and its to-dos
     (each with an owner, due in seven days unless said otherwise)."""
-    issue = Issue.objects.select_for_update(of=("self",)).select_related("team", "raised_to").get(pk=issue.pk)
-    if not access.can_solve_issue(membership, issue):
-        _deny("The team the issue is raised to solves it.")
+    locked = Issue.objects.select_for_update(of=("self",)).select_related("team", "raised_to")
+    issue = access.get_for(membership, locked, issue.pk, access.can_solve_issue)
     if issue.status != IssueStatus.OPEN:
         raise ValidationError({"what": ["This issue is already solved."]})
     errors: dict = {}
@@ -330,9 +320,7 @@ def solve_issue(
 @transaction.atomic
 def drop_issue(*, membership: Membership, issue: Issue) -> Issue:
     """Take an issue off the list without a decision (no longer an issue). It leaves the velocity figures."""
-    issue = Issue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
-    if not access.can_solve_issue(membership, issue):
-        _deny("The team the issue is raised to decides what happens to it.")
+    issue = access.get_for(membership, Issue.objects.select_for_update(of=("self",)), issue.pk, access.can_solve_issue)
     if issue.status != IssueStatus.OPEN:
         raise ValidationError("This issue is no longer open.")
     issue.status, issue.solved_at = IssueStatus.DROPPED, timezone.now()
@@ -354,7 +342,7 @@ def create_todo(
     due_on: date | None = None,
     meeting_id: int | None = None,
 ) -> Todo:
-    _require_team(membership, team)
+    access.require(membership, team, access.can_edit)
     errors: dict = {}
     title = (title or "").strip()
     if not title:
@@ -376,8 +364,7 @@ def create_todo(
 @transaction.atomic
 def set_todo_done(*, membership: Membership, todo: Todo, done: bool) -> Todo:
     """Tick a to-do done (or back to not done) at the to-do review."""
-    todo = Todo.objects.select_for_update(of=("self",)).select_related("team").get(pk=todo.pk)
-    _require_team(membership, todo.team)
+    todo = access.get_for(membership, Todo.objects.select_for_update(of=("self",)), todo.pk, access.can_edit)
     if todo.done != done:
         todo.done, todo.done_at = done, timezone.now() if done else None
         todo.save(update_fields=["done", "done_at"])
@@ -405,7 +392,7 @@ def _attend(meeting: Meeting, person: Person | None) -> Attendee | None:
 def start_meeting(*, membership: Membership, team: Team) -> Meeting:
     """Start the team's meeting now (or return the one already going): the agenda is copied from the
     series and the team's people are its attendees, with whoever starts it."""
-    _require_team(membership, team)
+    access.require(membership, team, access.can_edit)
     series = MeetingSeries.objects.select_for_update().filter(team=team).first()
     if series is None:
         raise ValidationError("Set up the team's meeting (day, time, agenda) first.")
@@ -437,9 +424,7 @@ def join_meeting(*, membership: Membership, meeting: Meeting) -> Attendee | None
 
 
 def _locked_live(meeting: Meeting, membership: Membership) -> Meeting:
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
-    if not access.can_edit_team(membership, meeting.team_id):
-        _deny()
+    meeting = access.get_for(membership, Meeting.objects.select_for_update(of=("self",)), meeting.pk, access.can_edit)
     if not meeting.is_live:
         raise ValidationError("This meeting has ended.")
     return meeting

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,19 +26,25 @@ LIVE_POLL_MS = 2000
 
 
 def _team(request, team_id: int, *, edit: bool = False) -> Team:
-    team = get_object_or_404(Team, pk=team_id)
-    allowed = access.can_edit_team if edit else access.can_see_team
-    if not allowed(request.membership, team.pk):
-        raise PermissionDenied("You see the rhythm of your own teams only.")
-    return team
+    return access.get_for(request.membership, Team, team_id, access.can_edit if edit else access.can_see)
 
 
 def _meeting(request, meeting_id: int, *, edit: bool = False) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("team", "series"), pk=meeting_id)
-    allowed = access.can_edit_team if edit else access.can_see_team
-    if not allowed(request.membership, meeting.team_id):
-        raise PermissionDenied("You see the meetings of your own teams only.")
-    return meeting
+    meetings = Meeting.objects.select_related("team", "series")
+    return access.get_for(request.membership, meetings, meeting_id, access.can_edit if edit else access.can_see)
+
+
+def _submit(form, service, **kwargs):
+    """Run ``service`` with the form's data (``service_data()`` where the form shapes it): its
+    result, or None when the form is invalid or the service's ValidationError is now on the form."""
+    if not form.is_valid():
+        return None
+    data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
+    try:
+        return service(**kwargs, **data)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
 
 
 def _int(value) -> int | None:
@@ -119,14 +125,9 @@ def series_edit(request, org_slug, team_id):
         initial = {"name": series.name, "cadence": series.cadence, "weekday": series.weekday,
                    "start_time": series.start_time, "agenda": SeriesForm.agenda_text(series.agenda)}  # fmt: skip
     form = SeriesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_series(membership=request.membership, team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Meeting saved.")
-            return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
+    if request.method == "POST" and _submit(form, services.save_series, membership=request.membership, team=team):
+        messages.success(request, "Meeting saved.")
+        return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
     return render(
         request, "rhythm/series_form.html", {"team": team, "form": form, "series": series},
         status=400 if form.errors else 200,
@@ -139,29 +140,20 @@ def measurable_create(request, org_slug, team_id):
     form = MeasurableForm(request.POST)
     form.set_people(selectors.people_choices())
     form.set_metrics(_metric_choices(team))
-    if form.is_valid():
-        try:
-            services.create_measurable(membership=request.membership, team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Measurable added to the scorecard.")
-            return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
+    if _submit(form, services.create_measurable, membership=request.membership, team=team):
+        messages.success(request, "Measurable added to the scorecard.")
+        return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
     return _render_team(request, team, status=400, measurable_form=form)
 
 
 @require_POST
 def entry_save(request, org_slug, measurable_id):
-    measurable = get_object_or_404(Measurable.objects.select_related("team"), pk=measurable_id)
-    team = _team(request, measurable.team_id, edit=True)
+    measurable = access.get_for(request.membership, Measurable.objects.select_related("team"), measurable_id,
+                                access.can_edit)  # fmt: skip
+    team = measurable.team
     form = EntryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_entry(membership=request.membership, measurable=measurable, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _back(request, org_slug, team.pk, "Scorecard updated.")
+    if _submit(form, services.record_entry, membership=request.membership, measurable=measurable):
+        return _back(request, org_slug, team.pk, "Scorecard updated.")
     return _render_team(request, team, status=400, entry_form=form)
 
 
@@ -170,14 +162,10 @@ def issue_create(request, org_slug, team_id):
     team = _team(request, team_id, edit=True)
     form = IssueForm(request.POST)
     form.set_teams(selectors.team_choices())
-    if form.is_valid():
-        try:
-            issue = services.raise_issue(membership=request.membership, team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            where = f" to {issue.raised_to.name}" if issue.raised_to else ""
-            return _back(request, org_slug, team.pk, f"Issue raised{where}.")
+    issue = _submit(form, services.raise_issue, membership=request.membership, team=team)
+    if issue is not None:
+        where = f" to {issue.raised_to.name}" if issue.raised_to else ""
+        return _back(request, org_slug, team.pk, f"Issue raised{where}.")
     return _render_team(request, team, status=400, issue_form=form)
 
 
@@ -192,18 +180,12 @@ def _back(request, org_slug, team_id: int, message: str):
 
 @require_POST
 def issue_solve(request, org_slug, issue_id):
-    issue = get_object_or_404(Issue.objects.select_related("team", "raised_to"), pk=issue_id)
-    if not access.can_see_issue(request.membership, issue):
-        raise PermissionDenied("You cannot see this issue.")
+    issues = Issue.objects.select_related("team", "raised_to")
+    issue = access.get_for(request.membership, issues, issue_id, access.can_see_issue)
     form = SolveForm(request.POST)
     form.set_people(selectors.people_choices())
-    if form.is_valid():
-        try:
-            services.solve_issue(membership=request.membership, issue=issue, **form.service_data())
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _back(request, org_slug, issue.owner_team_id, "Issue solved: decision recorded.")
+    if _submit(form, services.solve_issue, membership=request.membership, issue=issue):
+        return _back(request, org_slug, issue.owner_team_id, "Issue solved: decision recorded.")
     meeting = _live_for(request, issue.owner_team_id)
     if meeting is not None:
         return _render_meeting(request, meeting, status=400, solve_form=form, solve_issue_id=issue.pk)
@@ -220,9 +202,7 @@ def _live_for(request, team_id: int) -> Meeting | None:
 
 @require_POST
 def issue_drop(request, org_slug, issue_id):
-    issue = get_object_or_404(Issue, pk=issue_id)
-    if not access.can_see_issue(request.membership, issue):
-        raise PermissionDenied("You cannot see this issue.")
+    issue = access.get_for(request.membership, Issue, issue_id, access.can_see_issue)
     try:
         services.drop_issue(membership=request.membership, issue=issue)
     except ValidationError as exc:
@@ -235,13 +215,8 @@ def todo_create(request, org_slug, team_id):
     team = _team(request, team_id, edit=True)
     form = TodoForm(request.POST)
     form.set_people(selectors.people_choices())
-    if form.is_valid():
-        try:
-            services.create_todo(membership=request.membership, team=team, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return _back(request, org_slug, team.pk, "To-do added.")
+    if _submit(form, services.create_todo, membership=request.membership, team=team):
+        return _back(request, org_slug, team.pk, "To-do added.")
     meeting = _live_for(request, team.pk)
     if meeting is not None:
         return _render_meeting(request, meeting, status=400, todo_form=form)
@@ -250,10 +225,9 @@ def todo_create(request, org_slug, team_id):
 
 @require_POST
 def todo_done(request, org_slug, todo_id):
-    todo = get_object_or_404(Todo, pk=todo_id)
-    team = _team(request, todo.team_id, edit=True)
+    todo = access.get_for(request.membership, Todo, todo_id, access.can_edit)
     services.set_todo_done(membership=request.membership, todo=todo, done=request.POST.get("done") == "1")
-    return _back(request, org_slug, team.pk, "To-do updated.")
+    return _back(request, org_slug, todo.team_id, "To-do updated.")
 
 
 # --- The live meeting ----------------------------------------------------------------------------
@@ -321,14 +295,9 @@ def meeting_section(request, org_slug, meeting_id):
 def meeting_rate(request, org_slug, meeting_id):
     meeting = _meeting(request, meeting_id, edit=True)
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rate_meeting(membership=request.membership, meeting=meeting, rating=form.cleaned_data["rating"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Thank you: your rating is in.")
-            return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting.pk)
+    if _submit(form, services.rate_meeting, membership=request.membership, meeting=meeting):
+        messages.success(request, "Thank you: your rating is in.")
+        return redirect("rhythm_meeting", org_slug=org_slug, meeting_id=meeting.pk)
     return _render_meeting(request, meeting, status=400, rate_form=form)
 
 

@@ -173,9 +173,7 @@ class SurveyViewSet(OrgReadOnlyViewSet):
     lookup_url_kwarg = "survey_id"
     schema_tags = ["surveys"]
 
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return Survey.objects.none()
+    def scoped_queryset(self):
         return Survey.objects.annotate(round_count=Count("rounds", distinct=True)).prefetch_related(
             Prefetch(
                 "survey_questions",
@@ -242,9 +240,7 @@ class RoundViewSet(OrgReadOnlyViewSet):
     action_rules = {"participation": permissions.can_see_all_results}
     schema_tags = ["surveys"]
 
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return Round.objects.none()
+    def scoped_queryset(self):
         published = Participation.objects.filter(
             round=OuterRef("pk"), scope_kind=ScopeKind.ORGANIZATION, suppressed=False
         ).values("respondents")[:1]
