@@ -65,8 +65,16 @@ def test_placeholders_survive_translation(language):
     for domain in DOMAINS:
         for entry in catalogue(language, domain):
             wanted = sorted(re.findall(r"%\(\w+\)s", entry.msgid))
-            for text in translations_of(entry):
+            for text in filter(None, translations_of(entry)):  # untranslated: English is shown
                 assert sorted(re.findall(r"%\(\w+\)s", text)) == wanted, f"{language}: {entry.msgid} → {text}"
+
+
+def test_german_is_complete_for_the_leader_and_admin_screens_too():
+    """German covers everything (README: the leader UI is in en and de); the other languages
+    fall back to English outside the employee surfaces."""
+    for domain in DOMAINS:
+        untranslated = [e.msgid for e in catalogue("de", domain) if not e.obsolete and not e.translated()]
+        assert not untranslated, f"de: untranslated {domain} messages: {untranslated}"
 
 
 def test_every_catalogue_compiles_without_errors(tmp_path):
@@ -79,7 +87,7 @@ def test_every_catalogue_compiles_without_errors(tmp_path):
             text=True,
         )
         assert result.returncode == 0, f"{po}: {result.stderr}"
-        assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, f"{po}: {result.stderr}"
+        assert "fuzzy" not in result.stderr, f"{po}: {result.stderr}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -90,6 +98,9 @@ def test_the_compiled_catalogues_are_the_sources(language):
         with mo.open("rb") as fh:
             compiled = gettext.GNUTranslations(fh)
         for entry in catalogue(language, domain):
+            if not entry.translated():
+                assert entry.msgid not in compiled._catalog  # msgfmt leaves it out: English shows
+                continue
             key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
             if entry.msgid_plural:
                 for n, text in entry.msgstr_plural.items():
