@@ -20,7 +20,7 @@ from peakos import i18n
 from peakos.models import Membership, Organization, Role
 from reviews.models import BusinessReview
 from rhythm.models import Meeting
-from surveys.models import Question, Round, Survey
+from surveys.models import Round, Survey
 from tests.i18n.pages import english_left, segments
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +49,7 @@ def stored_texts(org) -> list[str]:
             for row in model._base_manager.filter(organization=org).values_list(*fields):
                 texts.extend(str(v) for v in row if v and len(str(v)) > 1)
     texts.extend(
-        name
-        for name in Membership.objects.filter(organization=org).values_list("user__name", flat=True)
-        if name
+        name for name in Membership.objects.filter(organization=org).values_list("user__name", flat=True) if name
     )
     return texts
 
