@@ -33,7 +33,7 @@ MFA_ROLES = (Role.OWNER, Role.ADMIN)
 
 # Paths a half-logged-in user may still reach: the MFA pages themselves, logging out, assets,
 # and everything public (survey links, invitations, password reset, signup).
-EXEMPT_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/jsi18n/", "/healthz", "/s/")
+EXEMPT_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/jsi18n/", "/healthz", "/s/", "/l/")
 
 
 def has_mfa(user) -> bool:

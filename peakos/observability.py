@@ -22,8 +22,9 @@ from django.views.debug import SafeExceptionReporterFilter
 
 request_log = logging.getLogger("peakos.requests")
 
-# /s/<token>/ (survey links), /invite/<token>/ (member invitations), password-reset links.
-SECRET_PATH = re.compile(r"^/(s|invite|accounts/reset|signup/confirm)/[^?#]+")
+# /s/<token>/ (survey links), /l/<token>/ (360 feedback links), /invite/<token>/ (member invitations),
+# password-reset links.
+SECRET_PATH = re.compile(r"^/(s|l|invite|accounts/reset|signup/confirm)/[^?#]+")
 SURVEY_PATH = re.compile(r"^/s/")
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "surveys",
     "reviews",
     "rhythm",
+    "leadership",
     "insights",
     "insights.dashboards",
 ]

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from leadership import views as leadership_views
 from peakos import api_token_views, mfa_views, ops_views, views
 from peakos.lockout import client_ip, invitation_token, posted_email, throttle
 from surveys import views as survey_views
@@ -29,6 +30,7 @@ org_patterns = [
     path("surveys/", include("surveys.urls")),
     path("reviews/", include("reviews.urls")),
     path("rhythm/", include("rhythm.urls")),
+    path("leadership/", include("leadership.urls")),
     path("insights/", include("insights.dashboards.urls")),
     path("signals/", include("insights.urls")),
 ]
@@ -75,6 +77,7 @@ urlpatterns = [
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("s/<str:token>/privacy/", survey_views.privacy, name="survey_privacy"),
     path("privacy/", survey_views.privacy, name="privacy"),
+    path("l/<str:token>/", leadership_views.answer, name="feedback_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/", include("peakos.api_urls")),
     path("admin/", admin.site.urls),

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.api import factories as api_factories
+from tests.leadership import factories as leadership_factories
 from tests.peakos.importing import people_import_for
 from tests.reviews import factories as reviews_factories
 from tests.rhythm import factories as rhythm_factories
@@ -53,6 +54,7 @@ PARAM_SOURCES: dict[str, Callable] = {
     "issue_id": lambda b: rhythm_factories.issue_for(b).pk,
     "todo_id": lambda b: rhythm_factories.todo_for(b).pk,
     "decision_id": lambda b: rhythm_factories.decision_for(b).pk,
+    "feedback_id": lambda b: leadership_factories.feedback_for(b).pk,
 }
 
 # Patterns outside /o/<org_slug>/: the tenant comes from a token or there is none.
@@ -89,6 +91,7 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "survey_answer": "public survey link: the token (only its hash is stored) names the organization",
     "survey_privacy": "the privacy page of a survey link: the token names the organization; shows its thresholds only",
     "privacy": "the employee privacy page with the default thresholds, no data",
+    "feedback_answer": "public 360 feedback link: the token (only its hash is stored) names the organization",
 }
 
 ADMIN_PREFIX = "admin/"
