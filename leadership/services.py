@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from peakos.services import hash_token, new_token, record_audit
 
 from leadership import bank
 from leadership.models import (
@@ -35,8 +34,10 @@ from leadership.models import (
     Rater,
     Relationship,
 )
+from peakos.audit import record_audit
 from peakos.i18n import format_datetime, language_for
 from peakos.models import Organization, Person
+from peakos.tokens import hash_token, new_token
 from surveys.services.submit import TOKEN_RE
 
 log = logging.getLogger(__name__)
