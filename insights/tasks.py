@@ -1,13 +1,16 @@
 """Celery tasks of the insights engine: thin, ids in, a service call, safe to run twice.
 
-The surveys app calls two of them (see the surveys/insights contract):
+The round and backfill tasks work for one organization (``peakos.tenancy.tasks.TenantTask``:
+the organization id first, the body inside its scope, so a round of another organization is
+simply not found and no tenant state survives from one task to the next in a worker).
 
-* ``recompute_round.delay(round_id)`` after commit when a round closes;
-* ``schedule_recompute(round_id)`` after each submit while a round is open:
+The surveys app reaches them through the calls of the surveys/insights contract:
+
+* ``recompute_round.delay_on_commit(org, round_id)`` when a round closes;
+* ``schedule_recompute(organization_id, round_id)`` after each submit while a round is open:
   at most one recompute per minute per round.
 
-Every task loads its organization and runs inside ``org_scope`` for exactly its
-own work, so no tenant state survives from one task to the next in a worker.
+``sweep_stale_rounds`` (beat) works across organizations.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.utils import timezone
 
 from insights import services
 from peakos.models import Organization
-from peakos.tenancy import org_scope
+from peakos.tenancy.tasks import TenantTask
 from surveys.models import Round
 
 logger = logging.getLogger(__name__)
@@ -29,44 +32,23 @@ logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 60
 
 
-def _round_organization_id(round_id: int) -> int | None:
-    # Escape hatch: the contract names a round by id only, so look up which
-    # organization owns it before entering that organization's scope.
-    return Round.objects.with_scopes_disabled().filter(pk=round_id).values_list("organization_id", flat=True).first()
-
-
-@shared_task(acks_late=True)
-def recompute_round(round_id: int, organization_id: int | None = None) -> dict | None:
-    """Recompute every snapshot and signal of one round (idempotent).
-
-    ``organization_id`` is optional for the contract's one-argument call; when
-    given, a round of another organization is simply not found.
-    """
-    if organization_id is None:
-        organization_id = _round_organization_id(round_id)
-    organization = Organization.objects.filter(pk=organization_id).first() if organization_id else None
-    if organization is None:
-        logger.info("recompute_round: round %s not found", round_id)
+@shared_task(base=TenantTask, acks_late=True)
+def recompute_round(organization: Organization, round_id: int) -> dict | None:
+    """Recompute every snapshot and signal of one round of ``organization`` (idempotent)."""
+    round_ = Round.objects.filter(pk=round_id).select_related("organization").first()
+    if round_ is None:
+        logger.info("recompute_round: round %s not found in organization %s", round_id, organization.pk)
         return None
-    with org_scope(organization):
-        round_ = Round.objects.filter(pk=round_id, organization=organization).select_related("organization").first()
-        if round_ is None:
-            logger.info("recompute_round: round %s not found in organization %s", round_id, organization_id)
-            return None
-        report = services.recompute_round(round_=round_)
+    report = services.recompute_round(round_=round_)
     if report is None:
         return None
     return {"round": report.round_id, "scopes": report.scopes, "rows": report.rows, "signals": report.signals}
 
 
-@shared_task(acks_late=True)
-def recompute_org(organization_id: int) -> int:
+@shared_task(base=TenantTask, acks_late=True)
+def recompute_org(organization: Organization) -> int:
     """Recompute every round of an organization (backfill). Returns how many rounds were recomputed."""
-    organization = Organization.objects.filter(pk=organization_id).first()
-    if organization is None:
-        return 0
-    with org_scope(organization):
-        return len(services.recompute_org(organization=organization))
+    return len(services.recompute_org(organization=organization))
 
 
 def debounce_key(round_id: int) -> str:
@@ -91,7 +73,7 @@ def _release_lock(round_id: int) -> None:
         logger.warning("debounce lock of round %s not released: cache unavailable", round_id, exc_info=True)
 
 
-def enqueue_recompute(round_id: int, organization_id: int | None = None, *, countdown: int = 0) -> bool:
+def enqueue_recompute(organization_id: int, round_id: int, *, countdown: int = 0) -> bool:
     """Hand ``recompute_round`` to the broker; on failure log, free the lock, return False.
 
     Never raises: callers run after a user's answer was committed, and a broker outage
@@ -101,7 +83,7 @@ def enqueue_recompute(round_id: int, organization_id: int | None = None, *, coun
     guards nothing.
     """
     try:
-        recompute_round.apply_async(args=[round_id, organization_id], countdown=countdown)
+        recompute_round.apply_async(args=[organization_id, round_id], countdown=countdown)
     except Exception:
         logger.warning("recompute of round %s not enqueued (left for the sweep)", round_id, exc_info=True)
         _release_lock(round_id)
@@ -109,7 +91,7 @@ def enqueue_recompute(round_id: int, organization_id: int | None = None, *, coun
     return True
 
 
-def schedule_recompute(round_id: int, organization_id: int | None = None) -> None:
+def schedule_recompute(organization_id: int, round_id: int) -> None:
     """Debounced recompute while a round is open: at most once a minute per round.
 
     After the caller's transaction commits, the first call of a minute takes a
@@ -125,7 +107,7 @@ def schedule_recompute(round_id: int, organization_id: int | None = None) -> Non
 
     def enqueue() -> None:
         if _take_lock(round_id):
-            enqueue_recompute(round_id, organization_id, countdown=DEBOUNCE_SECONDS)
+            enqueue_recompute(organization_id, round_id, countdown=DEBOUNCE_SECONDS)
 
     transaction.on_commit(enqueue, robust=True)
 
@@ -142,7 +124,7 @@ def sweep_stale_rounds() -> int:
     for round_id, organization_id in stale_rounds(timezone.now()):
         if _take_lock(round_id) is False:
             continue  # a debounced recompute is on its way
-        if enqueue_recompute(round_id, organization_id):
+        if enqueue_recompute(organization_id, round_id):
             queued += 1
     if queued:
         logger.info("sweep: %s stale round(s) queued for recompute", queued)

@@ -2,6 +2,10 @@
 
 ``tick`` is what Celery beat runs every minute (``CELERY_BEAT_SCHEDULE`` in
 peakos/settings.py) and what ``manage.py pulses_tick`` runs once.
+
+The send tasks work for one organization (``peakos.tenancy.tasks.TenantTask``: the
+organization id first, the body inside its scope); the beat tasks work across
+organizations and enter each one's scope in the services they call.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from peakos.health import record_heartbeat
 from peakos.models import Organization
-from peakos.tenancy import org_scope
+from peakos.tenancy.tasks import TenantTask
 from surveys.services import guard, mail, retention, schedule
 
 # Mail-server hiccups — refused, reset, a server that never answers (EMAIL_TIMEOUT, or
@@ -45,16 +49,16 @@ def tick(self) -> str:
     return str(report)
 
 
-@shared_task(acks_late=True, **RETRY)
-def send_invitations(organization_id: int, invitation_ids: list[int]) -> int:
-    with org_scope(Organization.objects.get(pk=organization_id)):
-        return mail.send_invitations(invitation_ids=invitation_ids)
+@shared_task(base=TenantTask, acks_late=True, **RETRY)
+def send_invitations(organization: Organization, invitation_ids: list[int]) -> int:
+    """E-mail the survey links of these invitations (ids of another organization are not found)."""
+    return mail.send_invitations(invitation_ids=invitation_ids)
 
 
-@shared_task(acks_late=True, **RETRY)
-def send_reminders(organization_id: int, invitation_ids: list[int], due: str) -> int:
-    with org_scope(Organization.objects.get(pk=organization_id)):
-        return mail.send_reminders(invitation_ids=invitation_ids, due=datetime.fromisoformat(due))
+@shared_task(base=TenantTask, acks_late=True, **RETRY)
+def send_reminders(organization: Organization, invitation_ids: list[int], due: str) -> int:
+    """Remind those of these invitations who have not answered since ``due``."""
+    return mail.send_reminders(invitation_ids=invitation_ids, due=datetime.fromisoformat(due))
 
 
 @shared_task(acks_late=True)

@@ -94,10 +94,9 @@ def open_cycle(*, cycle: ReviewCycle, actor=None) -> bool:
     record_audit(
         organization=cycle.organization, actor=actor, action="reviews.cycle.open", obj=cycle, summary=str(cycle)
     )
-    from reviews.tasks import send_review_invitations
+    from reviews.tasks import send_review_invitations  # tasks import the services: import on use
 
-    cycle_id = cycle.pk
-    transaction.on_commit(lambda: send_review_invitations.delay(cycle_id))
+    send_review_invitations.delay_on_commit(cycle.organization, cycle.pk)
     return True
 
 

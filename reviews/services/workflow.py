@@ -120,10 +120,9 @@ def decide_review(
         summary=f"{review} v{review.version}" + (f": {comment}" if comment else ""),
         data={"priorities_created": [p.pk for p in created]},
     )
-    from reviews.tasks import notify_review_decision
+    from reviews.tasks import notify_review_decision  # tasks import the services: import on use
 
-    review_id = review.pk
-    transaction.on_commit(lambda: notify_review_decision.delay(review_id))
+    notify_review_decision.delay_on_commit(review.organization, review.pk)
     return review
 
 

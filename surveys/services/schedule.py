@@ -145,16 +145,11 @@ def close_round(*, round: Round, now: datetime | None = None, actor=None) -> boo
         obj=round,
         summary=f"{round.survey.name} #{round.number} closed" + (" early" if now < round.closes_at else ""),
     )
-    round_id = round.id
+    from insights.tasks import recompute_round  # lazy: insights owns it
 
-    def _recompute():
-        from insights.tasks import recompute_round  # lazy: insights owns it
-
-        recompute_round.delay(round_id)
-
-    # robust: the round is closed whatever the broker does; the insights sweep computes
-    # the final results of a round closed after its last scoring.
-    transaction.on_commit(_recompute, robust=True)
+    # After commit; the round is closed whatever the broker does: the insights sweep
+    # computes the final results of a round closed after its last scoring.
+    recompute_round.delay_on_commit(round.organization, round.id)
     return True
 
 

@@ -105,7 +105,7 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
         def _recompute():
             from insights.tasks import schedule_recompute  # lazy: insights owns it
 
-            schedule_recompute(round_id)
+            schedule_recompute(org.pk, round_id)
 
         # robust: the answer is committed by then; a broker or cache outage is logged and
         # the insights sweep recomputes the round later (never an error for the employee).

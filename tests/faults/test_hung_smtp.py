@@ -50,7 +50,7 @@ def test_a_hung_mail_server_times_the_task_out_and_it_retries_while_other_tasks_
         celery_on(redis.url)
         started = time.monotonic()
         survey_tasks.send_invitations.delay(tenant_a.org.id, ids)  # first in the queue: hangs
-        insights_tasks.recompute_round.delay(scored.id)  # queued behind it, one pool process
+        insights_tasks.recompute_round.delay(scored.organization_id, scored.id)  # queued behind it, one pool process
         wait_for(lambda: ScoreState.objects.filter(round=scored).exists(), 30, what="the recompute behind the mail")
         assert time.monotonic() - started < 30
         assert smtp.connections, "the worker did connect to the hung server"

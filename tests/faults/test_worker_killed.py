@@ -45,7 +45,7 @@ def test_a_pool_process_killed_mid_recompute_reruns_the_task_within_a_minute(
             # Hold the round's row lock: the recompute loads and scores, then waits on the
             # lock right before writing — "mid-recompute", deterministically.
             Round.objects.select_for_update().get(pk=round_.pk)
-            tasks.recompute_round.delay(round_.id)
+            tasks.recompute_round.delay(round_.organization_id, round_.id)
             wait_for(_waiting_on_the_round_lock, 30, what="the recompute to reach its write")
             (victim,) = worker.pool_pids()
             os.kill(victim, signal.SIGKILL)  # what the OOM killer does

@@ -43,7 +43,7 @@ def test_a_round_with_answers_and_no_scores_is_stale_until_the_sweep_recomputes_
 
 def test_answers_newer_than_the_scores_make_the_round_stale_again(tenant_a, build_round):
     round_ = _open_round(tenant_a, build_round)
-    tasks.recompute_round.delay(round_.id).get()
+    tasks.recompute_round.delay(round_.organization_id, round_.id).get()
     assert selectors.stale_rounds(timezone.now()) == []
     _add_responses(round_, tenant_a, 3)
     assert [r for r, _ in selectors.stale_rounds(timezone.now())] == [round_.id]
@@ -51,7 +51,7 @@ def test_answers_newer_than_the_scores_make_the_round_stale_again(tenant_a, buil
 
 def test_a_round_closed_after_its_last_scoring_is_stale(tenant_a, build_round):
     round_ = _open_round(tenant_a, build_round)
-    tasks.recompute_round.delay(round_.id).get()
+    tasks.recompute_round.delay(round_.organization_id, round_.id).get()
     Round.objects.filter(pk=round_.pk).update(status="closed", closed_at=timezone.now() + timedelta(seconds=1))
     assert [r for r, _ in selectors.stale_rounds(timezone.now())] == [round_.id]
 
@@ -112,6 +112,6 @@ def test_with_the_cache_down_scheduling_a_recompute_raises_nothing_and_enqueues_
         mock.patch.object(tasks.recompute_round, "apply_async") as apply_async,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        tasks.schedule_recompute(round_.id)
+        tasks.schedule_recompute(round_.organization_id, round_.id)
     assert apply_async.call_count == 0
     assert (round_.id, tenant_a.org.id) in selectors.stale_rounds(timezone.now())  # the sweep's job now

@@ -20,14 +20,14 @@ def _round(tenant, build_round, **kwargs):
 
 def test_recompute_round_task_stores_the_rounds_snapshots(tenant_a, build_round):
     round_ = _round(tenant_a, build_round)
-    result = tasks.recompute_round.delay(round_.id).get()
+    result = tasks.recompute_round.delay(round_.organization_id, round_.id).get()
     assert result["round"] == round_.id
     assert Snapshot.objects.filter(round=round_, scope_kind="organization").exists()
 
 
 def test_a_task_given_another_organizations_round_does_nothing(tenant_a, tenant_b, build_round):
     round_ = _round(tenant_a, build_round)
-    assert tasks.recompute_round.delay(round_.id, tenant_b.org.id).get() is None
+    assert tasks.recompute_round.delay(tenant_b.org.id, round_.id).get() is None
     assert not Snapshot.objects.filter(round=round_).exists()
 
 
@@ -37,9 +37,9 @@ def test_tasks_leave_no_tenant_scope_behind(tenant_a, tenant_b, build_round, pul
     a = _round(tenant_a, build_round)
     b = RoundBuilder(org=tenant_b.org, survey=survey(tenant_b.org)).respond(tenant_b.team, times=5).save()
     before = dict(get_scope())
-    tasks.recompute_round.delay(a.id).get()
+    tasks.recompute_round.delay(a.organization_id, a.id).get()
     assert dict(get_scope()) == before
-    tasks.recompute_round.delay(b.id).get()
+    tasks.recompute_round.delay(b.organization_id, b.id).get()
     # Each round's rows belong to its own organization only.
     assert set(Snapshot.objects.filter(round=a).values_list("organization_id", flat=True)) == {tenant_a.org.id}
     assert set(Snapshot.objects.filter(round=b).values_list("organization_id", flat=True)) == {tenant_b.org.id}
@@ -56,8 +56,10 @@ def test_recompute_org_task_backfills_every_round(tenant_a, build_round):
     assert Participation.objects.filter(round__in=[first, second], scope_kind="organization").count() == 2
 
 
-def test_a_missing_round_is_not_an_error(db):
-    assert tasks.recompute_round.delay(987654).get() is None
+def test_a_missing_round_or_organization_is_not_an_error(tenant_a):
+    assert tasks.recompute_round.delay(tenant_a.org.id, 987654).get() is None
+    assert tasks.recompute_round.delay(987654, 987654).get() is None
+    assert tasks.recompute_org.delay(987654).get() is None
 
 
 def test_schedule_recompute_runs_at_most_once_a_minute_per_round(
@@ -67,15 +69,15 @@ def test_schedule_recompute_runs_at_most_once_a_minute_per_round(
     cache.delete(tasks.debounce_key(round_.id))
     with mock.patch.object(tasks.recompute_round, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.schedule_recompute(round_.id)
-            tasks.schedule_recompute(round_.id)
+            tasks.schedule_recompute(round_.organization_id, round_.id)
+            tasks.schedule_recompute(round_.organization_id, round_.id)
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.schedule_recompute(round_.id)
+            tasks.schedule_recompute(round_.organization_id, round_.id)
         assert apply_async.call_count == 1
         assert apply_async.call_args.kwargs["countdown"] == tasks.DEBOUNCE_SECONDS
         cache.delete(tasks.debounce_key(round_.id))  # a minute later
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.schedule_recompute(round_.id)
+            tasks.schedule_recompute(round_.organization_id, round_.id)
         assert apply_async.call_count == 2
 
 
@@ -84,7 +86,7 @@ def test_schedule_recompute_waits_for_the_commit(tenant_a, build_round, django_c
     cache.delete(tasks.debounce_key(round_.id))
     with mock.patch.object(tasks.recompute_round, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            tasks.schedule_recompute(round_.id)
+            tasks.schedule_recompute(round_.organization_id, round_.id)
         assert apply_async.call_count == 0 and len(callbacks) == 1
 
 
@@ -102,7 +104,7 @@ def test_a_real_worker_on_redis_recomputes_a_round(tenant_a, build_round):
     app.conf.broker_url = os.environ["CELERY_BROKER_URL"]
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
-            tasks.recompute_round.delay(round_.id)
+            tasks.recompute_round.delay(round_.organization_id, round_.id)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not Snapshot.objects.filter(round=round_).exists():
                 time.sleep(0.2)

@@ -68,8 +68,8 @@ def test_no_recompute_path_wipes_a_round_whose_answers_are_gone(tenant_a, old_ro
     results = serialized_results(old_round)
 
     assert insights_services.recompute_round(round_=old_round) is None
-    assert insights_tasks.recompute_round(old_round.pk) is None
-    insights_tasks.schedule_recompute(old_round.pk)  # the debounced path ends in the same task
+    assert insights_tasks.recompute_round(org.pk, old_round.pk) is None
+    insights_tasks.schedule_recompute(org.pk, old_round.pk)  # the debounced path ends in the same task
     insights_services.recompute_org(organization=org)
     insights_tasks.recompute_org(org.pk)
     assert old_round.pk not in [pk for pk, _ in stale_rounds(timezone.now())]

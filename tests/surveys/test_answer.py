@@ -145,7 +145,7 @@ def test_a_submit_asks_insights_for_a_debounced_recompute_after_commit(
         django_capture_on_commit_callbacks(execute=True),
     ):
         client.post(link, valid_answers(open_round, invitation.team_id))
-    debounce.assert_called_once_with(open_round.id)
+    debounce.assert_called_once_with(open_round.organization_id, open_round.id)
 
 
 def test_the_answers_go_to_the_questions_the_round_asked(client, link, invitation, open_round):

@@ -86,11 +86,11 @@ def test_the_tick_closes_ended_rounds_then_insights_recomputes(due_survey, djang
     schedule.tick()
     round = Round.objects.get(survey=due_survey)
     later = round.closes_at + timedelta(minutes=1)
-    with mock.patch("insights.tasks.recompute_round.delay") as recompute:
+    with mock.patch("insights.tasks.recompute_round.apply_async") as recompute:
         with django_capture_on_commit_callbacks(execute=True):
             report = schedule.tick(now=later)
         assert report.closed == [round.id]
-        recompute.assert_called_once_with(round.id)
+        recompute.assert_called_once_with(args=(round.organization_id, round.id), kwargs={})
         # A second tick does not close it again nor recompute twice.
         with django_capture_on_commit_callbacks(execute=True):
             schedule.tick(now=later)
@@ -102,13 +102,13 @@ def test_the_tick_closes_ended_rounds_then_insights_recomputes(due_survey, djang
 def test_recompute_is_only_enqueued_after_the_close_commits(due_survey, django_capture_on_commit_callbacks):
     schedule.tick()
     round = Round.objects.get(survey=due_survey)
-    with mock.patch("insights.tasks.recompute_round.delay") as recompute:
+    with mock.patch("insights.tasks.recompute_round.apply_async") as recompute:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             schedule.close_round(round=round)
         recompute.assert_not_called()
         for callback in callbacks:
             callback()
-        recompute.assert_called_once_with(round.id)
+        recompute.assert_called_once_with(args=(round.organization_id, round.id), kwargs={})
 
 
 def test_reminders_go_to_those_who_have_not_answered_once_per_reminder_day(
