@@ -1,11 +1,11 @@
 """What the reviews app reads from the insights engine: scores, signals, coordination.
 
-The only module of this app that touches insights. It reads the stored results
-of *closed* survey rounds in the current organization's scope: snapshots through
-``insights.selectors.snapshots``, coordination cells and signals from their models,
-and tolerates them being absent (no closed round yet, or the engine not installed):
-functions then return ``None`` ("not available") so packets and pages say so.
-Callers decide who may see team figures (``permissions.can_see_team``).
+The only module of this app that touches insights, and only through its read layer
+(``insights.selectors``: snapshots, open signals, the weakest coordination cells). It
+reads the stored results of *closed* survey rounds in the current organization's scope,
+and tolerates them being absent (no closed round yet): functions then return ``None``
+("not available") so packets and pages say so. Callers decide who may see team figures
+(``permissions.can_see_team``), so the reads use ``Viewer.everything()``.
 
 Anonymity: a suppressed row stores no figures, and nothing here turns one into
 a number; it travels as ``suppressed=True`` with ``None`` values. The only new
@@ -20,7 +20,9 @@ from typing import Any
 
 from django.db.models.functions import Coalesce
 
+from insights import selectors
 from reviews.models import TARGET_DIMENSIONS
+from surveys.models import Round, RoundStatus
 
 DIMENSIONS = dict(TARGET_DIMENSIONS)
 RECENT_ROUNDS = 24  # packets compare recent rounds only; older ones do not change "since the last cycle"
@@ -28,22 +30,8 @@ WEAK_LINKS_PER_TEAM = 3
 REVIEW_SIGNAL_KINDS = ("unlinked_priorities", "overdue_review", "off_track_metrics", "unanswered_asks")
 
 
-def _insights():
-    """The insights models, or None when the engine is not installed."""
-    try:
-        from insights import models
-        from surveys.models import Round, RoundStatus
-    except ImportError:  # pragma: no cover - the reviews app also runs without insights
-        return None
-    return models, Round, RoundStatus
-
-
 def closed_rounds(limit: int | None = RECENT_ROUNDS) -> list[dict[str, Any]]:
     """Closed rounds of the organization in scope, oldest first: [{id, ended, label}]."""
-    found = _insights()
-    if found is None:
-        return []
-    _, Round, RoundStatus = found  # noqa: N806 - model classes
     qs = (
         Round.objects.filter(status=RoundStatus.CLOSED)
         .annotate(ended=Coalesce("closed_at", "closes_at"))
@@ -54,15 +42,14 @@ def closed_rounds(limit: int | None = RECENT_ROUNDS) -> list[dict[str, Any]]:
     return list(reversed(rows))
 
 
-def _snapshots(round_ids: list[int], *, team_ids=None, organization: bool = False, dimensions=DIMENSIONS) -> list:
-    """Stored snapshots (``insights.selectors.SnapshotRow``) of the teams' scopes, or of the organization."""
-    from insights import selectors
-    from insights.models import TEAM_SCOPE_KINDS, ScopeKind
-
-    kinds = [ScopeKind.ORGANIZATION] if organization else list(TEAM_SCOPE_KINDS)
-    rows = selectors.snapshots(
-        round_ids, visible=selectors.ALL, kinds=kinds, team_ids=team_ids, dimensions=list(dimensions)
+def _snapshots(
+    round_ids: list[int], *, team_ids=None, organization: bool = False, dimensions=DIMENSIONS
+) -> list[selectors.SnapshotRow]:
+    """Stored snapshots of the teams' scopes, or of the organization."""
+    selection = (
+        selectors.Selection(organization=True) if organization else selectors.Selection(team_ids=frozenset(team_ids))
     )
+    rows = selectors.snapshots(round_ids, selection, selectors.Viewer.everything(), dimensions=list(dimensions))
     return list(rows.values())
 
 
@@ -109,61 +96,40 @@ def survey_changes(team_ids: set[int], *, since: datetime | None) -> dict[int, l
     return dict(out)
 
 
-def team_signals(team_ids: set[int]) -> dict[int, list[dict[str, Any]]] | None:
+def team_signals(team_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
     """team id → the open insights signals about that team (review-based ones come from reviews/detectors.py)."""
-    found = _insights()
-    if found is None:
-        return None
-    models, _, _ = found
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for s in (
-        models.Signal.objects.filter(team_id__in=team_ids, status=models.SignalStatus.OPEN)
-        .exclude(kind__in=REVIEW_SIGNAL_KINDS)
-        .order_by("-detected_at")
-    ):
-        out[s.team_id].append(
-            {"source": "insights", "id": s.pk, "kind": s.kind, "severity": s.severity, "title": s.title,
-             "dimension": s.dimension}
-        )  # fmt: skip
-    return dict(out)
+    found = selectors.team_signals(team_ids, exclude_kinds=REVIEW_SIGNAL_KINDS)
+    return {
+        team_id: [
+            {
+                "source": "insights",
+                "id": s.id,
+                "kind": s.kind,
+                "severity": s.severity,
+                "title": s.title,
+                "dimension": s.dimension,
+            }
+            for s in signals
+        ]  # fmt: skip
+        for team_id, signals in found.items()
+    }
 
 
 def weak_links(organization, team_ids: set[int]) -> dict[int, list[dict[str, Any]]] | None:
     """team id → the weakest coordination ratings it gave or received in the latest round with ratings."""
-    found = _insights()
-    if found is None or not team_ids:
+    if not team_ids:
         return None
-    models, _, _ = found
-    round_ids = [r["id"] for r in closed_rounds()]
-    latest = (
-        models.CoordinationCell.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values_list("round_id", flat=True)
-        .distinct()
-    )
-    latest_ids = set(latest)
-    chosen = next((rid for rid in reversed(round_ids) if rid in latest_ids), None)
-    if chosen is None:
+    links = selectors.weakest_links(organization, [r["id"] for r in closed_rounds()])
+    if links is None:
         return None
-    threshold = models.SignalSettings.for_organization(organization).weak_link_mean
-    cells = (
-        models.CoordinationCell.objects.filter(round_id=chosen, rater_team__isnull=False, suppressed=False)
-        .filter(mean__lte=threshold)
-        .select_related("rater_team", "rated_team")
-        .order_by("mean")
-    )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for c in cells:
-        for team_id, direction in ((c.rater_team_id, "given"), (c.rated_team_id, "received")):
+    for link in links:
+        for team_id, direction in ((link.rater_team_id, "given"), (link.rated_team_id, "received")):
             if team_id in team_ids and len(out[team_id]) < WEAK_LINKS_PER_TEAM:
                 out[team_id].append(
-                    {
-                        "from_team": c.rater_team.name,
-                        "to_team": c.rated_team.name,
-                        "score": _r(c.mean),
-                        "direction": direction,
-                    }
-                )
+                    {"from_team": link.rater_team, "to_team": link.rated_team, "score": _r(link.mean),
+                     "direction": direction}
+                )  # fmt: skip
     return dict(out)
 
 
@@ -205,7 +171,7 @@ def before_after(actions: list) -> dict[int, dict[str, Any]]:
     if not actions:
         return {}
     rounds = closed_rounds(limit=None)
-    if _insights() is None or not rounds:
+    if not rounds:
         return {}
     order = {r["id"]: i for i, r in enumerate(rounds)}
     ended = {r["id"]: r["ended"] for r in rounds}

@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
-from insights.dashboard_selectors import RoundInfo, TeamNode, Viewer, previous_round, rounds_with_results, team_tree
 from insights.models import ScopeKind
+from insights.selectors import RoundInfo, TeamNode, Viewer, previous_round, rounds_with_results, team_tree
 from insights.vocabulary import ScopeKey
 from peakos import permissions
 from peakos.models import LAYER_ORDER, Layer, Membership, Organization, TeamKind

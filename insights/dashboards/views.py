@@ -1,6 +1,6 @@
 """Dashboard views: parse the filters, build the page from stored results, render it or
 export one of its tables as CSV. Thin on purpose; see insights/dashboards/pages/ and
-insights/dashboard_selectors.py.
+insights/selectors.py.
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
-"""insights.selectors: set-based reads of stored results, with visibility."""
+"""insights.selectors: the one read layer of stored results, with visibility by Viewer."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from insights import selectors
+from insights.models import Snapshot
+from insights.selectors import Selection, Viewer
 from insights.vocabulary import ScopeKey
+from peakos.models import Role
 from tests.insights.conftest import EXEC, IC, MANAGER
 
 pytestmark = pytest.mark.django_db
@@ -28,42 +31,63 @@ def scored(tenant_a, build_round, recompute):
 
 def test_snapshots_of_many_rounds_in_one_query(tenant_a, scored):
     with CaptureQueriesContext(connection) as queries:
-        rows = selectors.snapshots([r.id for r in scored], visible=selectors.ALL, dimensions=["alignment"])
+        rows = selectors.snapshots(
+            [r.id for r in scored], Selection(every=True), Viewer.everything(), dimensions=["alignment"]
+        )
     assert len(queries) == 1
     org = rows[(scored[1].id, ScopeKey("organization"), "alignment")]
     assert org.respondents == 22 and org.delta is not None
+    # Every layer and depth too, for the engine's deltas.
+    assert (scored[1].id, ScopeKey("layer", layer=IC), "alignment") in rows
 
 
-def test_members_see_only_the_organization_and_their_teams(tenant_a, scored):
-    rows = selectors.snapshots([scored[1].id], visible={tenant_a.team.id})
-    kinds = {(scope.kind, scope.team) for _, scope, _ in rows}
-    assert kinds == {("organization", None), ("team", tenant_a.team.id)}
-    assert selectors.snapshots([scored[1].id], visible=set()).keys() == {
-        (scored[1].id, ScopeKey("organization"), d) for d in ("alignment", "team_health")
-    }
+def test_a_manager_sees_the_organization_and_their_subtree_only(tenant_a, scored):
+    viewer = Viewer.of(tenant_a.memberships[Role.MANAGER])
+    assert viewer.visible == {tenant_a.team.id, tenant_a.subteam.id}
+    rows = selectors.snapshots([scored[1].id], Selection(every=True), viewer)
+    assert {(scope.kind, scope.team) for _, scope, _ in rows} == {("organization", None), ("team", tenant_a.team.id)}
 
 
-def test_the_gap_curve_runs_from_leadership_down_the_layers(scored):
-    curve = selectors.gap_curve(scored[1].id, "alignment", visible=selectors.ALL)
-    assert [(r.scope.kind, r.scope.layer) for r in curve[:4]] == [
-        ("leadership", ""), ("layer", EXEC), ("layer", MANAGER), ("layer", IC)
-    ]  # fmt: skip
-    assert [r.gap for r in curve[1:4]] == [pytest.approx(0.0), pytest.approx(25.0), pytest.approx(50.0)]
+def test_a_member_sees_organization_rows_only(tenant_a, scored):
+    rows = selectors.snapshots([scored[1].id], Selection(every=True), Viewer.of(tenant_a.memberships[Role.MEMBER]))
+    assert rows.keys() == {(scored[1].id, ScopeKey("organization"), d) for d in ("alignment", "team_health")}
 
 
-def test_trends_follow_a_scope_over_rounds(tenant_a, scored):
-    series = selectors.trends([r.id for r in scored], "alignment", visible=selectors.ALL, kinds=["layer"])
-    ic = series[ScopeKey("layer", layer=IC)]
-    assert [round(p.score, 2) for p in ic] == [37.5, 50.0]
+def test_a_suppressed_scope_leaves_with_no_figures(tenant_a, build_round, recompute):
+    b = build_round(number=3)
+    b.respond(tenant_a.team, IC, likert=4, times=6)
+    b.respond(tenant_a.subteam, IC, likert=1, times=2)  # two people: never shown
+    round_ = b.save()
+    recompute(round_)
+    round_id = round_.id
+    hidden = Snapshot.objects.filter(round_id=round_id, team=tenant_a.subteam, suppressed=True).first()
+    assert hidden is not None
+    scope = ScopeKey(hidden.scope_kind, hidden.team_id, hidden.layer, hidden.depth)
+    row = selectors.snapshots([round_id], Selection.of(scope), Viewer.everything())[(round_id, scope, hidden.dimension)]
+    assert row.suppressed
+    assert (row.respondents, row.score, row.mean, row.delta, row.gap) == (None,) * 5
 
 
-def test_coordination_asymmetry_of_shown_cells(tenant_a, scored):
-    pairs = selectors.coordination_asymmetry(scored[1].id, team_ids=[tenant_a.team.id, tenant_a.other_team.id])
-    assert list(pairs.iloc[0][["team_a", "team_b", "difference"]]) == [tenant_a.other_team.id, tenant_a.team.id, 2.0]
+def test_the_engine_reads_the_previous_rounds_shown_scores(tenant_a, scored):
+    scores = selectors.stored_scores(scored[0])
+    assert scores[(ScopeKey("layer", layer=IC), "alignment")] == pytest.approx(37.5)
+    assert all(value is not None for value in scores.values())
+    assert selectors.stored_scores(None) == {}
+
+
+def test_published_turnout_counts_only_what_the_audit_shows(tenant_a, scored):
+    turnout = selectors.published_turnout(scored)[scored[1].id]
+    assert turnout.answered == 22 and not turnout.live
+    assert turnout.teams[tenant_a.team.id][0] == 6
+    assert tenant_a.leadership.id not in turnout.teams  # its row is its own members, not its subtree
 
 
 def test_comments_only_where_released(tenant_a, scored):
-    round_ = scored[1]
-    assert selectors.released_comments(round_, ScopeKey("organization")) == ["More focus"] * 6
-    # Team has 6 respondents: under the comment threshold of 10.
-    assert selectors.released_comments(round_, ScopeKey("team", tenant_a.team.id), team_ids=[tenant_a.team.id]) is None
+    rounds = selectors.rounds_with_results(tenant_a.org)
+    current = next(r for r in rounds if r.id == scored[1].id)
+    everyone = Viewer.everything()
+    assert selectors.comments_released(current, ScopeKey("organization"), everyone) is not None
+    found, total = selectors.comments(current.id, team_ids=None)
+    assert total == 6 and {c.text for c in found} == {"More focus"}
+    # The team has 6 respondents: under the comment threshold of 10.
+    assert selectors.comments_released(current, ScopeKey("team", tenant_a.team.id), everyone) is None

@@ -1,4 +1,4 @@
-"""One builder per dashboard page: it reads through ``insights.dashboard_selectors`` (a fixed
+"""One builder per dashboard page: it reads through ``insights.selectors`` (a fixed
 number of queries, whatever the number of teams), then assembles tiles, charts and tables.
 
 A :class:`Page` is what the template shows and what ``?format=csv&table=…`` exports: the

@@ -5,11 +5,11 @@ submission could be matched to who answered when), searchable. Nothing is shown 
 
 from __future__ import annotations
 
-from insights.dashboard_selectors import Selection, comments, comments_released, participation
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard
 from insights.dashboards.pages import Page
 from insights.models import ScopeKind
+from insights.selectors import Selection, comments, comments_released, participation
 
 PER_PAGE = 50
 MAX_EXPORT = 20_000

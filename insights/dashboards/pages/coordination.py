@@ -8,12 +8,12 @@ from __future__ import annotations
 import pandas as pd
 
 from insights import scoring
-from insights.dashboard_selectors import Cell, coordination_cells, dependencies
 from insights.dashboards import charts
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard
 from insights.dashboards.pages import Page
 from insights.models import SignalSettings
+from insights.selectors import Cell, coordination_cells, dependencies
 
 MAX_TEAMS = 30  # per axis of the matrix and nodes of the graph; the tables list everything
 SHOWN_ROWS = 60  # rows of the long tables on the page; their CSV has every row

@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from insights import vocabulary
-from insights.dashboard_selectors import Score, Selection, open_signals, participation, snapshots
 from insights.dashboards import charts
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard, depth_label
 from insights.dashboards.pages import LABELS, LIKERT, Page, Tile, short
 from insights.models import ScopeKind, SignalKind, SignalSettings
+from insights.selectors import Selection, SnapshotRow, open_signals, participation, snapshots
 from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER, Layer
 from surveys.models import Dimension
@@ -113,7 +113,7 @@ def _tiles(d: Dashboard, scores, turnout, focus: ScopeKey) -> list[Tile]:
     rid = d.round.id
     tiles = []
     for dim, label in HEADLINE:
-        s: Score | None = scores.get((rid, focus, dim))
+        s: SnapshotRow | None = scores.get((rid, focus, dim))
         if s is None:
             tiles.append(Tile(label, t.missing(), note="not asked in this round"))
         elif s.suppressed:

@@ -4,12 +4,12 @@ priorities they name."""
 
 from __future__ import annotations
 
-from insights.dashboard_selectors import Selection, priorities_for, priority_alignment
 from insights.dashboards import charts
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard
 from insights.dashboards.pages import Page
 from insights.models import ScopeKind
+from insights.selectors import Selection, priorities_for, priority_alignment
 from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER, Layer
 

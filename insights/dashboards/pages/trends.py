@@ -4,12 +4,12 @@ focus. Two queries over the rounds of the selected round's survey."""
 
 from __future__ import annotations
 
-from insights.dashboard_selectors import Selection, participation, snapshots, survey_rounds
 from insights.dashboards import charts
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard
 from insights.dashboards.pages import LABELS, LIKERT, Page
 from insights.models import ScopeKind
+from insights.selectors import Selection, participation, snapshots, survey_rounds
 from insights.vocabulary import ScopeKey
 from peakos.models import LAYER_ORDER, Layer
 from surveys.models import Dimension
