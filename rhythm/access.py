@@ -3,7 +3,8 @@
 * members see and edit the rhythm of their own teams (their Person's team, Person.user link);
 * a team's lead, and managers for the subtrees they lead, likewise;
 * owners and admins edit every team's (they run the organization's setup);
-* leaders (and owners/admins) see every team's rhythm and the organization's rhythm health.
+* leaders (and owners/admins) see every team's rhythm and the organization's rhythm health;
+* leaders also edit and archive any team's measurables and issues (``can_change``).
 
 A cross-team issue belongs to two teams: the one that raised it and the one it was raised to;
 both see it and the receiving team solves it.
@@ -95,11 +96,28 @@ def can_edit(membership: Membership | None, obj) -> bool:
     return can_edit_team(membership, team_id_of(obj))
 
 
+def can_change(membership: Membership | None, obj) -> bool:
+    """Edit or archive a measurable (or anything of a team's scorecard): those who edit the team's
+    rhythm, and leaders for every team (they keep the organization's scorecards tidy)."""
+    return permissions.can_see_all_results(membership) or can_edit(membership, obj)
+
+
+def can_change_issue(membership: Membership | None, issue) -> bool:
+    """Edit or archive an issue: either of its teams (the one that raised it, the one it is raised
+    to), and leaders for every team. Solving it stays with the team it is raised to."""
+    if permissions.can_see_all_results(membership):
+        return True
+    ids = editable_team_ids(membership)
+    return _contains(ids, issue.team_id) or _contains(ids, issue.raised_to_id)
+
+
 DENIED = {
     can_see: "You see the rhythm of your own teams only.",
     can_edit: "You can only change the rhythm of your own teams.",
     can_see_issue: "You cannot see this issue.",
     can_solve_issue: "The team the issue is raised to decides what happens to it.",
+    can_change: "You can only change the scorecards of your own teams.",
+    can_change_issue: "You can only change the issues of your own teams.",
 }
 
 M = TypeVar("M", bound=Model)

@@ -113,7 +113,7 @@ class MeasurableSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measurable
-        fields = ["id", "team", "name", "owner", "goal", "direction", "unit", "metric", "entries"]
+        fields = ["id", "team", "name", "owner", "goal", "direction", "unit", "metric", "archived", "entries"]
         read_only_fields = fields
 
     @extend_schema_field(MeasurableEntrySerializer(many=True))
@@ -127,10 +127,13 @@ class MeasurableSerializer(serializers.ModelSerializer):
 class MeasurableFilter(django_filters.FilterSet):
     team = IdFilter()
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    archived = django_filters.BooleanFilter(
+        help_text="true: the archived measurables (off the scorecard, their weeks kept). Left out: those on it."
+    )
 
     class Meta:
         model = Measurable
-        fields = ["team", "direction"]
+        fields = ["team", "direction", "archived"]
 
 
 MEASURABLE_EXAMPLE = {
@@ -142,6 +145,7 @@ MEASURABLE_EXAMPLE = {
     "direction": "gte",
     "unit": "",
     "metric": None,
+    "archived": False,
     "entries": [{"week": "2026-11-23", "value": "12.00", "on_track": True}],
 }
 
@@ -163,7 +167,8 @@ class MeasurableViewSet(RhythmViewSet):
     lookup_url_kwarg = "measurable_id"
 
     def rhythm_rows(self):
-        return Measurable.objects.filter(archived=False).prefetch_related("entries")
+        rows = Measurable.objects.prefetch_related("entries")
+        return rows if "archived" in self.request.query_params else rows.filter(archived=False)
 
 
 # --- Issues and decisions ------------------------------------------------------------------------
@@ -172,8 +177,15 @@ class MeasurableViewSet(RhythmViewSet):
 class IssueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Issue
-        fields = ["id", "team", "raised_to", "raised_by", "title", "priority", "status", "raised_at", "solved_at"]
+        fields = [
+            "id", "team", "raised_to", "raised_by", "title", "priority", "status", "raised_at", "solved_at",
+            "archived_at",
+        ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {
+            "archived_at": {"help_text": "When it was parked off the meeting's list (null: on it). A parked open "
+                            "issue still counts as waiting in decision velocity."}
+        }  # fmt: skip
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -196,6 +208,7 @@ ISSUE_EXAMPLE = {
     "status": "solved",
     "raised_at": "2026-11-03T14:00:00Z",
     "solved_at": "2026-11-16T09:40:00Z",
+    "archived_at": None,
 }
 
 

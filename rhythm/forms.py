@@ -62,16 +62,24 @@ class MeasurableForm(PeopleChoiceMixin, forms.Form):
     def set_metrics(self, metrics: list[tuple[int, str]]) -> None:
         self.fields["metric_id"].choices = [("", "—")] + list(metrics)
 
+    @staticmethod
+    def initial_for(m) -> dict:
+        return {"name": m.name, "goal": m.goal.normalize(), "direction": m.direction, "unit": m.unit,
+                "owner_id": m.owner_id, "metric_id": m.metric_id}  # fmt: skip
+
 
 class EntryForm(forms.Form):
     week = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     value = forms.CharField(max_length=20)
 
 
-class IssueForm(forms.Form):
+class IssueEditForm(forms.Form):
     title = forms.CharField(max_length=300)
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     priority = forms.TypedChoiceField(choices=IssuePriority.choices, coerce=int, initial=IssuePriority.MEDIUM)
+
+
+class IssueForm(IssueEditForm):
     raised_to_id = forms.TypedChoiceField(
         label="Raise to", coerce=int, required=False, empty_value=None,
         help_text="Leave empty for this team's own list; choose a team (or the leadership team) to send it there.",

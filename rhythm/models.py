@@ -187,7 +187,10 @@ class Measurable(models.Model):
     metric = models.ForeignKey(
         "reviews.Metric", null=True, blank=True, on_delete=models.SET_NULL, related_name="measurables"
     )
+    # Archived: off the scorecard (team and meeting pages), kept with its entries for history, the
+    # review's weeks behind its metric and the scorecard coverage of the weeks before ``archived_at``.
     archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrgScopedManager()
@@ -260,6 +263,9 @@ class Issue(models.Model):
     raised_at = models.DateTimeField(default=timezone.now)
     solved_at = models.DateTimeField(null=True, blank=True)
     solved_in = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="solved")
+    # Archived (parked): off the meeting's issues list, still in history and in decision velocity:
+    # parking an issue is not a decision, so an open one keeps counting as waiting (dropping it does not).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedManager()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -85,13 +85,16 @@ def scorecard(team: Team, *, weeks: int = SCORECARD_WEEKS, today: date | None = 
 
 
 def team_issues(team: Team) -> dict:
-    """Open issues the team works on (its own and those raised to it), and those it raised elsewhere."""
+    """Open issues the team works on (its own and those raised to it; parked ones apart), and those
+    it raised elsewhere."""
     base = Issue.objects.select_related("team", "raised_to", "raised_by")
-    open_here = list(
-        base.filter(status=IssueStatus.OPEN).filter(Q(raised_to=team) | Q(team=team, raised_to__isnull=True))
-    )
+    here = list(base.filter(status=IssueStatus.OPEN).filter(Q(raised_to=team) | Q(team=team, raised_to__isnull=True)))
     raised_elsewhere = list(base.filter(team=team, raised_to__isnull=False).order_by("-raised_at")[:20])
-    return {"open": open_here, "raised_elsewhere": raised_elsewhere}
+    return {
+        "open": [i for i in here if i.archived_at is None],
+        "parked": [i for i in here if i.archived_at is not None],
+        "raised_elsewhere": raised_elsewhere,
+    }
 
 
 def team_page(team: Team) -> dict:
@@ -117,6 +120,9 @@ def team_page(team: Team) -> dict:
         "todos": todos,
         "decisions": decisions,
         "velocity": team_velocity([team.pk])[team.pk],
+        "archived_measurables": list(
+            Measurable.objects.filter(team=team, archived=True).select_related("owner").order_by("name")
+        ),
     }
 
 
@@ -182,7 +188,9 @@ def meeting_recap(meeting: Meeting) -> dict:
         "rating_mean": sum(rated) / len(rated) if rated else None,
         "minutes": minutes,
         "open_issues": Issue.objects.filter(
-            Q(raised_to=meeting.team) | Q(team=meeting.team, raised_to__isnull=True), status=IssueStatus.OPEN
+            Q(raised_to=meeting.team) | Q(team=meeting.team, raised_to__isnull=True),
+            status=IssueStatus.OPEN,
+            archived_at__isnull=True,
         ).count(),
     }
 
@@ -261,18 +269,29 @@ def rhythm_health(organization: Organization, *, weeks: int = HEALTH_WEEKS) -> d
     issues, meetings, todos = _velocity_inputs(all_ids, now - timedelta(weeks=weeks))
     with_series = set(MeetingSeries.objects.values_list("team_id", flat=True))
     coverage_weeks = [week_start(timezone.localdate()) - timedelta(weeks=n) for n in range(1, 5)]
-    measurables: dict[int, list[int]] = defaultdict(list)
-    for pk, team_id in Measurable.objects.filter(archived=False).values_list("pk", "team_id"):
-        measurables[team_id].append(pk)
+    # A measurable's cells are the coverage weeks it was on the scorecard: every one while it is
+    # active, the weeks before the one it was archived in after that (archiving keeps its history).
+    measurables: dict[int, int] = defaultdict(int)  # team -> measurables on the scorecard now
+    cells_of: dict[int, int] = defaultdict(int)  # team -> (measurable, week) cells
+    live_weeks: dict[int, set] = {}
+    first_week = timezone.make_aware(datetime.combine(min(coverage_weeks), time.min))
+    for pk, team_id, archived, archived_at in Measurable.objects.filter(
+        Q(archived=False) | Q(archived_at__gte=first_week)
+    ).values_list("pk", "team_id", "archived", "archived_at"):
+        until = week_start(timezone.localtime(archived_at).date()) if archived and archived_at else None
+        weeks_on = {w for w in coverage_weeks if until is None or w < until}
+        live_weeks[pk] = weeks_on
+        measurables[team_id] += 0 if archived else 1
+        cells_of[team_id] += len(weeks_on)
     filled: dict[int, int] = defaultdict(int)
-    for team_id in MeasurableEntry.objects.filter(measurable__archived=False, week__in=coverage_weeks).values_list(
-        "measurable__team_id", flat=True
-    ):
-        filled[team_id] += 1
+    for pk, team_id, week in MeasurableEntry.objects.filter(
+        measurable_id__in=live_weeks, week__in=coverage_weeks
+    ).values_list("measurable_id", "measurable__team_id", "week"):
+        filled[team_id] += week in live_weeks[pk]
 
     def row(team: Team, depth: int, ids: set[int]) -> HealthRow:
-        n_measurables = sum(len(measurables.get(t, [])) for t in ids)
-        cells = n_measurables * len(coverage_weeks)
+        n_measurables = sum(measurables.get(t, 0) for t in ids)
+        cells = sum(cells_of.get(t, 0) for t in ids)
         return HealthRow(
             team=team, depth=depth, velocity=_pooled(ids, issues, meetings, todos, now),
             has_series=bool(ids & with_series), measurables=n_measurables,

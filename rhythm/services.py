@@ -142,6 +142,44 @@ def _decimal(value, field: str, errors: dict, message: str) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
+def _measurable_fields(
+    team: Team,
+    *,
+    name: str,
+    goal,
+    direction: str,
+    unit: str,
+    owner_id: int | None,
+    metric_id: int | None,
+    measurable: Measurable | None = None,
+) -> dict:
+    """A measurable's fields, validated (all errors at once); ``measurable`` when it is an edit."""
+    from reviews.models import Metric
+
+    errors: dict = {}
+    name = (name or "").strip()
+    same_name = Measurable.objects.filter(team=team, name__iexact=name)
+    if measurable is not None:
+        same_name = same_name.exclude(pk=measurable.pk)
+    if not name:
+        errors["name"] = ["Name the measurable."]
+    elif same_name.exists():
+        errors["name"] = [f"{team.name} already has a measurable called “{name}”."]
+    number = _decimal(goal, "goal", errors, "The goal is a number, e.g. 40 or 12.5.")
+    if direction not in Direction.values:
+        errors["direction"] = ["Choose whether the goal is a minimum or a maximum."]
+    owner = _person(owner_id, "owner_id", errors)
+    metric = None
+    if metric_id:
+        metric = Metric.objects.filter(pk=metric_id, review__team=team).first()
+        if metric is None:
+            errors["metric_id"] = ["Choose a metric of this team's business reviews."]
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name[:200], "goal": number, "direction": direction, "unit": (unit or "").strip()[:30],
+            "owner": owner, "metric": metric}  # fmt: skip
+
+
 @transaction.atomic
 def create_measurable(
     *,
@@ -156,34 +194,63 @@ def create_measurable(
 ) -> Measurable:
     """Add a weekly measurable to a team's scorecard; ``metric_id`` links it to a metric of one of
     the team's business reviews, so the review shows the weeks behind the quarterly figure."""
-    from reviews.models import Metric
-
     access.require(membership, team, access.can_edit)
-    errors: dict = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = ["Name the measurable."]
-    elif Measurable.objects.filter(team=team, name__iexact=name).exists():
-        errors["name"] = [f"{team.name} already has a measurable called “{name}”."]
-    number = _decimal(goal, "goal", errors, "The goal is a number, e.g. 40 or 12.5.")
-    if direction not in Direction.values:
-        errors["direction"] = ["Choose whether the goal is a minimum or a maximum."]
-    owner = _person(owner_id, "owner_id", errors)
-    metric = None
-    if metric_id:
-        metric = Metric.objects.filter(pk=metric_id, review__team=team).first()
-        if metric is None:
-            errors["metric_id"] = ["Choose a metric of this team's business reviews."]
-    if errors:
-        raise ValidationError(errors)
-    measurable = Measurable.objects.create(
-        organization=team.organization, team=team, name=name[:200], goal=number, direction=direction,
-        unit=(unit or "").strip()[:30], owner=owner, metric=metric,
-    )  # fmt: skip
+    fields = _measurable_fields(
+        team, name=name, goal=goal, direction=direction, unit=unit, owner_id=owner_id, metric_id=metric_id
+    )
+    measurable = Measurable.objects.create(organization=team.organization, team=team, **fields)
     record_audit(
         organization=team.organization, actor=membership.user, action="rhythm.measurable.create", obj=measurable,
         summary=f"{team.name}: {measurable.name}",
     )  # fmt: skip
+    return measurable
+
+
+@transaction.atomic
+def update_measurable(
+    *,
+    membership: Membership,
+    measurable: Measurable,
+    name: str,
+    goal,
+    direction: str = Direction.AT_LEAST,
+    unit: str = "",
+    owner_id: int | None = None,
+    metric_id: int | None = None,
+) -> Measurable:
+    """Change a measurable's name, goal, direction, unit, owner or linked metric. Its entries stay;
+    red/green is always judged against the current goal."""
+    locked = Measurable.objects.select_for_update(of=("self",)).select_related("team")
+    measurable = access.get_for(membership, locked, measurable.pk, access.can_change)
+    fields = _measurable_fields(
+        measurable.team, name=name, goal=goal, direction=direction, unit=unit, owner_id=owner_id,
+        metric_id=metric_id, measurable=measurable,
+    )  # fmt: skip
+    changed = sorted(k for k, v in fields.items() if getattr(measurable, k) != v)
+    for key, value in fields.items():
+        setattr(measurable, key, value)
+    measurable.save()
+    record_audit(
+        organization=measurable.organization, actor=membership.user, action="rhythm.measurable.update",
+        obj=measurable, summary=f"{measurable.team.name}: {measurable.name}", data={"changed": changed},
+    )  # fmt: skip
+    return measurable
+
+
+@transaction.atomic
+def set_measurable_archived(*, membership: Membership, measurable: Measurable, archived: bool) -> Measurable:
+    """Archive a measurable (off the scorecard of the team and meeting pages; its entries stay for
+    history and the review's weeks) or bring it back."""
+    locked = Measurable.objects.select_for_update(of=("self",)).select_related("team")
+    measurable = access.get_for(membership, locked, measurable.pk, access.can_change)
+    if measurable.archived != archived:
+        measurable.archived, measurable.archived_at = archived, timezone.now() if archived else None
+        measurable.save(update_fields=["archived", "archived_at"])
+        record_audit(
+            organization=measurable.organization, actor=membership.user, obj=measurable,
+            action="rhythm.measurable.archive" if archived else "rhythm.measurable.restore",
+            summary=f"{measurable.team.name}: {measurable.name}",
+        )  # fmt: skip
     return measurable
 
 
@@ -249,6 +316,47 @@ def raise_issue(
         organization=team.organization, actor=membership.user, action="rhythm.issue.raise", obj=issue,
         summary=f"{team.name}{' → ' + raised_to.name if raised_to else ''}: {issue.title}",
     )  # fmt: skip
+    return issue
+
+
+@transaction.atomic
+def update_issue(
+    *, membership: Membership, issue: Issue, title: str, details: str = "", priority: int = IssuePriority.MEDIUM
+) -> Issue:
+    """Reword an issue or change its priority (where it is raised to stays: that is its history)."""
+    locked = Issue.objects.select_for_update(of=("self",)).select_related("team")
+    issue = access.get_for(membership, locked, issue.pk, access.can_change_issue)
+    errors: dict = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["Say what the issue is."]
+    if priority not in IssuePriority.values:
+        errors["priority"] = ["Choose high, medium or low."]
+    if errors:
+        raise ValidationError(errors)
+    issue.title, issue.details, issue.priority = title[:300], (details or "").strip(), priority
+    issue.save(update_fields=["title", "details", "priority"])
+    record_audit(
+        organization=issue.organization, actor=membership.user, action="rhythm.issue.update", obj=issue,
+        summary=f"{issue.team.name}: {issue.title}",
+    )  # fmt: skip
+    return issue
+
+
+@transaction.atomic
+def set_issue_archived(*, membership: Membership, issue: Issue, archived: bool) -> Issue:
+    """Park an issue off the meeting's list, or bring it back. Unlike dropping it, parking is not an
+    answer: it stays in history and an open one keeps counting as waiting in decision velocity."""
+    locked = Issue.objects.select_for_update(of=("self",)).select_related("team")
+    issue = access.get_for(membership, locked, issue.pk, access.can_change_issue)
+    if (issue.archived_at is not None) != archived:
+        issue.archived_at = timezone.now() if archived else None
+        issue.save(update_fields=["archived_at"])
+        record_audit(
+            organization=issue.organization, actor=membership.user, obj=issue,
+            action="rhythm.issue.archive" if archived else "rhythm.issue.restore",
+            summary=f"{issue.team.name}: {issue.title}",
+        )  # fmt: skip
     return issue
 
 

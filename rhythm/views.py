@@ -18,7 +18,17 @@ from django.views.decorators.http import require_POST
 from peakos.models import Team
 from peakos.views import add_errors
 from rhythm import access, selectors, services
-from rhythm.forms import TODO_ROWS, EntryForm, IssueForm, MeasurableForm, RateForm, SeriesForm, SolveForm, TodoForm
+from rhythm.forms import (
+    TODO_ROWS,
+    EntryForm,
+    IssueEditForm,
+    IssueForm,
+    MeasurableForm,
+    RateForm,
+    SeriesForm,
+    SolveForm,
+    TodoForm,
+)
 from rhythm.models import DEFAULT_AGENDA, Issue, Measurable, Meeting, Todo, week_start
 
 # How often the live meeting page asks for changes (milliseconds).
@@ -106,6 +116,7 @@ def _render_team(request, team: Team, status: int = 200, **bound):
     context = {
         "team": team,
         "can_edit": access.can_edit_team(request.membership, team.pk),
+        "can_change": access.can_change(request.membership, team),
         **selectors.team_page(team),
         **_team_forms(team, **bound),
     }
@@ -144,6 +155,36 @@ def measurable_create(request, org_slug, team_id):
         messages.success(request, "Measurable added to the scorecard.")
         return redirect("rhythm_team", org_slug=org_slug, team_id=team.pk)
     return _render_team(request, team, status=400, measurable_form=form)
+
+
+def measurable_edit(request, org_slug, measurable_id):
+    measurables = Measurable.objects.select_related("team")
+    measurable = access.get_for(request.membership, measurables, measurable_id, access.can_change)
+    form = MeasurableForm(request.POST or None, initial=MeasurableForm.initial_for(measurable))
+    form.set_people(selectors.people_choices())
+    form.set_metrics(_metric_choices(measurable.team))
+    if request.method == "POST" and _submit(
+        form, services.update_measurable, membership=request.membership, measurable=measurable
+    ):
+        return _back(request, org_slug, measurable.team_id, "Measurable saved.")
+    context = {"measurable": measurable, "team": measurable.team, "form": form, "meeting_id": _meeting_param(request)}
+    return render(request, "rhythm/measurable_form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def measurable_archive(request, org_slug, measurable_id):
+    """``archived=1`` takes it off the scorecard (its entries stay), ``archived=0`` brings it back."""
+    measurable = access.get_for(request.membership, Measurable, measurable_id, access.can_change)
+    archived = request.POST.get("archived") != "0"
+    services.set_measurable_archived(membership=request.membership, measurable=measurable, archived=archived)
+    message = f"“{measurable.name}” archived: off the scorecard, its weeks kept." if archived else (
+        f"“{measurable.name}” is back on the scorecard.")  # fmt: skip
+    return _back(request, org_slug, measurable.team_id, message)
+
+
+def _meeting_param(request) -> int | None:
+    """The live meeting a form was opened from (``?meeting=``), to go back to it after saving."""
+    return _int(request.POST.get("meeting_id") or request.GET.get("meeting"))
 
 
 @require_POST
@@ -191,6 +232,35 @@ def issue_solve(request, org_slug, issue_id):
         return _render_meeting(request, meeting, status=400, solve_form=form, solve_issue_id=issue.pk)
     return _render_team(request, _team(request, issue.owner_team_id), status=400, solve_form=form,
                         solve_issue_id=issue.pk)  # fmt: skip
+
+
+def _issue_team_id(request, issue: Issue) -> int:
+    """Where to go back to after changing an issue: the team working on it, else (a member of the
+    team that raised it elsewhere) the raising team."""
+    if access.can_see_team(request.membership, issue.owner_team_id):
+        return issue.owner_team_id
+    return issue.team_id
+
+
+def issue_edit(request, org_slug, issue_id):
+    issue = access.get_for(request.membership, Issue.objects.select_related("team"), issue_id, access.can_change_issue)
+    initial = {"title": issue.title, "details": issue.details, "priority": issue.priority}
+    form = IssueEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and _submit(form, services.update_issue, membership=request.membership, issue=issue):
+        return _back(request, org_slug, _issue_team_id(request, issue), "Issue saved.")
+    context = {"issue": issue, "team": issue.team, "form": form, "meeting_id": _meeting_param(request)}
+    return render(request, "rhythm/issue_form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def issue_archive(request, org_slug, issue_id):
+    """``archived=1`` parks it off the meeting's list (it still counts as waiting), ``archived=0`` brings it back."""
+    issue = access.get_for(request.membership, Issue, issue_id, access.can_change_issue)
+    archived = request.POST.get("archived") != "0"
+    services.set_issue_archived(membership=request.membership, issue=issue, archived=archived)
+    message = "Issue parked: off the list, still counted as waiting for a decision." if archived else (
+        "Issue back on the list.")  # fmt: skip
+    return _back(request, org_slug, _issue_team_id(request, issue), message)
 
 
 def _live_for(request, team_id: int) -> Meeting | None:
@@ -252,6 +322,7 @@ def _live_context(request, meeting: Meeting, **bound) -> dict:
     return {
         **state, **forms, "team": meeting.team, "me": me, "my_rating": mine.rating if mine else None,
         "can_edit": access.can_edit_team(request.membership, meeting.team_id) and meeting.is_live,
+        "can_change": access.can_change(request.membership, meeting.team) and meeting.is_live,
         "server_now": timezone.now(), "rate_form": bound.get("rate_form") or RateForm(),
         "rating_choices": range(1, 11), "meeting_todos": [t for t in state["todos"] if t.meeting_id == meeting.pk],
         "live_config": {"url": reverse("rhythm_meeting_live", kwargs={"org_slug": meeting.organization.slug,
