@@ -4,11 +4,12 @@ The round and backfill tasks work for one organization (``peakos.tenancy.tasks.T
 the organization id first, the body inside its scope, so a round of another organization is
 simply not found and no tenant state survives from one task to the next in a worker).
 
-The surveys app reaches them through the calls of the surveys/insights contract:
+Surveys do not call them: insights subscribes to the surveys' events in its
+``AppConfig.ready`` (``surveys/events.py``; the receivers are at the end of this module):
 
-* ``recompute_round.delay_on_commit(org, round_id)`` when a round closes;
-* ``schedule_recompute(organization_id, round_id)`` after each submit while a round is open:
-  at most one recompute per minute per round.
+* a closed round (``round_closed``) queues ``recompute_round`` after the close commits;
+* a submitted response (``response_submitted``) asks for ``schedule_recompute``: at most
+  one recompute per minute per round while it is open.
 
 ``sweep_stale_rounds`` (beat) works across organizations.
 """
@@ -129,3 +130,18 @@ def sweep_stale_rounds() -> int:
     if queued:
         logger.info("sweep: %s stale round(s) queued for recompute", queued)
     return queued
+
+
+# --- Receivers of the surveys' events (connected in insights/apps.py) -------------------------
+
+
+def on_round_closed(sender: object, round: Round, **kwargs: object) -> None:
+    """The final scores of a closed round, after the close commits; the round is closed
+    whatever the broker does (the sweep computes a round closed after its last scoring)."""
+    recompute_round.delay_on_commit(round.organization_id, round.id)
+
+
+def on_response_submitted(sender: object, organization_id: int, round_id: int, **kwargs: object) -> None:
+    """Fresh scores while the round is open: debounced, after the answer commits, never an
+    error for the employee (a broker or cache outage is left to the sweep)."""
+    schedule_recompute(organization_id, round_id)

@@ -13,17 +13,9 @@ class ReviewsConfig(AppConfig):
 
         # One entry: the cascade and the action plans are tabs inside the Reviews section.
         navigation.register("Reviews", "reviews_home", order=40)
-        self._register_signal_detector()
 
-    @staticmethod
-    def _register_signal_detector() -> None:
-        """Hand the review-based signals to the insights engine when it offers a registry."""
-        try:
-            from insights import detectors
-        except ImportError:
-            return
-        register = getattr(detectors, "organization_detector", None)
-        if register is not None:
-            from reviews.detectors import detect_for_insights
+        from insights import detectors
+        from reviews.detectors import detect_for_insights
 
-            register(detect_for_insights)
+        # The review-based signals (unlinked priorities, overdue reviews...) beside the survey's.
+        detectors.organization_detector(detect_for_insights)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from insights import services as insights_services
 from peakos import permissions
 from peakos.audit import record_audit
 from peakos.memberships import create_invitation, invitation_url
@@ -227,10 +228,5 @@ def tick(*, organization: Organization, today: date | None = None) -> TickResult
 
 
 def refresh_review_signals(organization: Organization) -> int:
-    """Ask insights to re-run its organization detectors (ours among them), if the engine offers that."""
-    try:
-        from insights import services as insights_services
-    except ImportError:
-        return 0
-    run = getattr(insights_services, "run_organization_detectors", None)
-    return run(organization) if run is not None else 0
+    """Have insights re-run its organization detectors (ours among them: reviews/detectors.py)."""
+    return insights_services.run_organization_detectors(organization)

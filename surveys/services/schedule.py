@@ -15,7 +15,7 @@ from django.utils import timezone
 from peakos.audit import record_audit
 from peakos.models import Organization
 from peakos.tenancy import org_scope, scopes_disabled
-from surveys import selectors
+from surveys import events, selectors
 from surveys.models import Invitation, Round, RoundQuestion, RoundStatus, Survey
 from surveys.services import guard, mail
 from surveys.services.setup import compute_next_run, next_scheduled_run
@@ -145,11 +145,7 @@ def close_round(*, round: Round, now: datetime | None = None, actor=None) -> boo
         obj=round,
         summary=f"{round.survey.name} #{round.number} closed" + (" early" if now < round.closes_at else ""),
     )
-    from insights.tasks import recompute_round  # lazy: insights owns it
-
-    # After commit; the round is closed whatever the broker does: the insights sweep
-    # computes the final results of a round closed after its last scoring.
-    recompute_round.delay_on_commit(round.organization, round.id)
+    events.send(events.round_closed, round=round)  # insights scores it after the commit
     return True
 
 

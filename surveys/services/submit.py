@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from peakos.tokens import hash_token
+from surveys import events
 from surveys.models import (
     Answer,
     Invitation,
@@ -100,16 +101,8 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
             response = _store_postgresql(invitation, org, round, submitted_on, answers)
         else:
             response = _store_orm(invitation, org, round, submitted_on, answers)
-        round_id = round.id
-
-        def _recompute():
-            from insights.tasks import schedule_recompute  # lazy: insights owns it
-
-            schedule_recompute(org.pk, round_id)
-
-        # robust: the answer is committed by then; a broker or cache outage is logged and
-        # the insights sweep recomputes the round later (never an error for the employee).
-        transaction.on_commit(_recompute, robust=True)
+        # Names the round only (never the invitation): insights schedules a recompute after commit.
+        events.send(events.response_submitted, organization_id=org.pk, round_id=round.id)
     return response
 
 
