@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from peakos.models import Team
 from peakos.views import add_errors
-from rhythm import access, selectors, services
+from rhythm import access, live, selectors, services
 from rhythm.forms import (
     TODO_ROWS,
     EntryForm,
@@ -331,7 +332,10 @@ def _live_context(request, meeting: Meeting, **bound) -> dict:
 
 
 def _render_meeting(request, meeting: Meeting, status: int = 200, **bound):
-    return render(request, "rhythm/meeting.html", _live_context(request, meeting, **bound), status=status)
+    context = _live_context(request, meeting, **bound)
+    if not bound:  # the page's script polls with this version: nothing to fetch until it changes
+        context["live_config"]["etag"] = _live_etag(request, context)
+    return render(request, "rhythm/meeting.html", context, status=status)
 
 
 def meeting_page(request, org_slug, meeting_id):
@@ -340,12 +344,33 @@ def meeting_page(request, org_slug, meeting_id):
     return _render_meeting(request, meeting)
 
 
+def _live_etag(request, context: dict) -> str:
+    """The live part's version for this viewer (their rights and rating are in the context; the
+    language and login decide the rest of what they are shown)."""
+    viewer = (request.user.pk, getattr(request, "LANGUAGE_CODE", ""), request.membership.role)
+    return live.fingerprint(context, viewer=viewer)
+
+
 def meeting_live(request, org_slug, meeting_id):
-    """The live part of the meeting page, for the page's script to swap in every few seconds."""
+    """The live part of the meeting page, for the page's script to swap in every few seconds.
+
+    Conditional: with the ETag of what the page shows in ``If-None-Match``, a 304 with no body
+    when nothing changed (rhythm/live.py), so most polls render nothing and send a few bytes.
+    """
     meeting = _meeting(request, meeting_id)
     context = _live_context(request, meeting)
-    html = render_to_string("rhythm/_live.html", context, request=request)
-    return JsonResponse({"html": html, "live": meeting.is_live, "section": meeting.section_index})
+    etag = _live_etag(request, context)
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        html = render_to_string("rhythm/_live.html", context, request=request)
+        response = JsonResponse({"html": html, "live": meeting.is_live, "section": meeting.section_index})
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    # Revalidate every time (a 304 is cheap); the answer is this viewer's, never a shared cache's.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 @require_POST

@@ -1,7 +1,8 @@
 // Weekly rhythm pages (no inline scripts: CSP).
 // * The live meeting page asks the server for its live part every few seconds and swaps it in,
 //   so everyone in the meeting sees the agenda move, issues solved and ratings arrive without a
-//   reload. It waits while someone is typing into a form there, so nothing typed is lost.
+//   reload. It waits while someone is typing into a form there, so nothing typed is lost. It
+//   sends the version it shows (If-None-Match): the server answers 304 while nothing changed.
 // * The section timer counts up from the moment the section started (server clock).
 // * The scorecard's "Enter a week" form posts to the measurable chosen in its select.
 (function () {
@@ -47,20 +48,34 @@
     var root = document.getElementById("live");
     if (!root || !config.live) return;
     var inFlight = false;
+    var etag = config.etag || "";
     function poll() {
       if (inFlight || busy(root) || document.hidden) return;
       inFlight = true;
-      fetch(config.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      var headers = { Accept: "application/json" };
+      if (etag) headers["If-None-Match"] = etag;
+      // The page keeps the version it shows: 304 (nothing changed) has no body and changes nothing.
+      fetch(config.url, { headers: headers, credentials: "same-origin", cache: "no-store" })
         .then(function (r) {
+          if (r.status === 304) return null;
           if (!r.ok) throw new Error(r.status);
-          return r.json();
+          var next = r.headers.get("ETag") || "";
+          return r.json().then(function (data) {
+            data.etag = next;
+            return data;
+          });
         })
         .then(function (data) {
-          if (!busy(root) && data.html !== root.dataset.html) {
-            root.innerHTML = data.html;
-            root.dataset.html = data.html;
-            syncClock();
-            tickTimer();
+          if (!data) return;
+          // Typed since the request left: keep the old version (and its ETag), ask again later.
+          if (!busy(root)) {
+            etag = data.etag;
+            if (data.html !== root.dataset.html) {
+              root.innerHTML = data.html;
+              root.dataset.html = data.html;
+              syncClock();
+              tickTimer();
+            }
           }
           if (!data.live) window.location.reload();
         })
