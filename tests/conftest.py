@@ -67,6 +67,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, as a fresh request or worker does: a request
+    through LocaleMiddleware leaves its language active on the thread, and the next test on the same
+    xdist worker must not inherit it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_scope_leaks():
     """Tests build data freely; requests still get scoped by the middleware."""
     with scopes_disabled():
