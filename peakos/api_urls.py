@@ -42,6 +42,7 @@ router.register("rhythm/decisions", rhythm_api.DecisionViewSet, basename="rhythm
 urlpatterns = [
     path("v1/organization/", api.OrganizationView.as_view(), name="organization"),
     path("v1/rhythm/health/", rhythm_api.RhythmHealthView.as_view(), name="rhythm-health"),
+    path("v1/rhythm/velocity/", rhythm_api.RhythmVelocityView.as_view(), name="rhythm-velocity"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

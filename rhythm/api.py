@@ -8,16 +8,21 @@ those who see every team's rhythm.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import asdict
 
 import django_filters
 from django.db.models import Avg, Count, Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from peakos.api_base import IdFilter, OrgAPIView, OrgReadOnlyViewSet, read_schema
+from peakos.models import TeamKind
+from peakos.selectors import subtree_ids, team_tree
 from rhythm import access, selectors
+from rhythm import velocity as formulas
 from rhythm.models import Decision, Direction, Issue, IssueStatus, Measurable, Meeting
 
 
@@ -373,5 +378,131 @@ class RhythmHealthView(OrgAPIView):
                 "organization": asdict(health["organization"]),
                 "departments": [_row(r) for r in health["departments"]],
                 "teams": [_row(r) for r in health["teams"]],
+            }
+        )
+
+
+# --- Decision velocity by quarter ----------------------------------------------------------------
+
+
+class QuarterVelocitySerializer(serializers.Serializer):
+    quarter = serializers.CharField(help_text="The calendar quarter, as review periods write it: 2026-Q4.")
+    complete = serializers.BooleanField(help_text="The quarter has ended: its figures are final.")
+    decisions = serializers.IntegerField(help_text="Issues solved in the quarter.")
+    median_days_to_decision = serializers.FloatField(
+        allow_null=True, help_text="Median days from raised to solved, over the quarter's decisions."
+    )
+    waiting_at_end = serializers.IntegerField(help_text="Issues still open at the quarter's end (or now).")
+    oldest_wait_days = serializers.FloatField(allow_null=True)
+    todos_due = serializers.IntegerField(help_text="To-dos due in the quarter whose due day is over.")
+    todos_done_on_time = serializers.IntegerField()
+    todo_completion_rate = serializers.FloatField(allow_null=True)
+    meetings_held = serializers.IntegerField()
+    rating_mean = serializers.FloatField(allow_null=True, help_text="Mean of the meetings' mean 1–10 ratings.")
+    rating_trend = serializers.FloatField(allow_null=True, help_text="Least-squares slope, rating points a meeting.")
+
+
+class VelocityRowSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    name = serializers.CharField()
+    teams = serializers.IntegerField(help_text="Teams pooled: 1 for a team, its subtree for a department.")
+    quarters = QuarterVelocitySerializer(many=True)
+
+
+class QuarterlyVelocitySerializer(serializers.Serializer):
+    quarters = serializers.ListField(child=serializers.CharField())
+    organization = QuarterVelocitySerializer(many=True, allow_null=True, help_text="Leaders, admins and owners.")
+    departments = VelocityRowSerializer(many=True, help_text="Leaders, admins and owners; else empty.")
+    teams = VelocityRowSerializer(many=True)
+
+
+class VelocityQuerySerializer(serializers.Serializer):
+    quarters = serializers.IntegerField(
+        required=False, min_value=1, max_value=12, default=4, help_text="The last N quarters, this one last."
+    )
+    period = serializers.CharField(
+        required=False, help_text="A review period instead: a quarter (2026-Q3) or a year (2026, its four quarters)."
+    )
+    team = serializers.IntegerField(required=False, min_value=1, help_text="One team only.")
+
+    def validate_period(self, value: str) -> str:
+        try:
+            formulas.quarters_of_period(value, None)
+        except ValueError:
+            raise serializers.ValidationError("Write a quarter (2026-Q3) or a year (2026).") from None
+        return value
+
+
+QUARTER_EXAMPLE = {
+    "quarter": "2026-Q4", "complete": False, "decisions": 2, "median_days_to_decision": 7.5, "waiting_at_end": 1,
+    "oldest_wait_days": 28.13, "todos_due": 2, "todos_done_on_time": 1, "todo_completion_rate": 0.5,
+    "meetings_held": 4, "rating_mean": 7.67, "rating_trend": -0.75,
+}  # fmt: skip
+
+
+class RhythmVelocityView(OrgAPIView):
+    """Decision velocity per quarter: per team, per department and for the organization."""
+
+    serializer_class = QuarterlyVelocitySerializer
+    schema_tags = ["rhythm"]
+
+    @extend_schema(
+        summary="Decision velocity by quarter",
+        description="Per calendar quarter (the organization's time zone): decisions made and the median days "
+        "from issue raised to decision, issues still waiting, to-do completion, meetings held and their rating "
+        "trend; formulas in docs/scoring.md. Teams: those the caller sees on the rhythm pages (their own figures); "
+        "departments (their subtree pooled) and the organization: leaders, admins and owners.",
+        parameters=[VelocityQuerySerializer],
+        examples=[
+            OpenApiExample(
+                "One team, one quarter",
+                response_only=True,
+                value={
+                    "quarters": ["2026-Q4"],
+                    "organization": [QUARTER_EXAMPLE],
+                    "departments": [],
+                    "teams": [{"team": 12, "name": "Platform", "teams": 1, "quarters": [QUARTER_EXAMPLE]}],
+                },  # fmt: skip
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        query = VelocityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        args = query.validated_data
+        tz = zoneinfo.ZoneInfo(self.organization.timezone or "UTC")
+        quarters = formulas.quarters_of_period(args["period"], tz) if "period" in args else None
+        tree = team_tree(self.organization, include_archived=False)
+        visible = access.visible_team_ids(self.membership)
+        team_ids = [t for t in tree.teams if visible is None or t in visible]
+        if "team" in args:
+            if args["team"] not in team_ids:
+                raise NotFound("No such team, or not one whose rhythm you see.")
+            team_ids = [args["team"]]
+        leaders = access.can_see_health(self.membership)
+        departments = [t.pk for t, _ in tree.walk() if t.kind == TeamKind.DEPARTMENT] if leaders else []
+        if "team" in args:
+            departments = [t for t in departments if t == args["team"]]
+        groups = {("team", t): {t} for t in team_ids}
+        groups |= {("department", t): subtree_ids(tree, t) for t in departments}
+        if leaders and "team" not in args:
+            groups["organization"] = set(tree.teams)
+        found = selectors.quarterly_velocity(self.organization, groups, quarters=quarters, count=args["quarters"])
+        labels = [q.quarter for q in next(iter(found.values()))] if found else []
+
+        def rows(kind: str, ids: list[int]) -> list[dict]:
+            order = {t.pk: i for i, (t, _) in enumerate(tree.walk())}
+            return [
+                {"team": t, "name": tree.teams[t].name, "teams": len(groups[(kind, t)]),
+                 "quarters": [asdict(q) for q in found[(kind, t)]]}
+                for t in sorted(ids, key=order.get)
+            ]  # fmt: skip
+
+        return Response(
+            {
+                "quarters": labels,
+                "organization": [asdict(q) for q in found["organization"]] if "organization" in found else None,
+                "departments": rows("department", departments),
+                "teams": rows("team", team_ids),
             }
         )

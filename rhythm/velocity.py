@@ -164,3 +164,118 @@ def velocity(
         out.rating_mean = sum(out.meeting_ratings) / len(out.meeting_ratings)
     out.rating_trend = least_squares_slope(out.meeting_ratings[-TREND_MEETINGS:])
     return out
+
+
+# --- By quarter ----------------------------------------------------------------------------------
+#
+# A quarter's figures are those of the decisions made in it (an issue counts in the quarter it was
+# solved in, however long ago it was raised), the to-dos due in it and the meetings started in it,
+# so a closed quarter's figures do not change afterwards. Bucketing by the quarter an issue was
+# *raised* in would make the latest quarter look fast (only its quick decisions have been made
+# yet); what still waits is reported beside the median (``waiting_at_end``, ``oldest_wait_days``)
+# so slow issues are never out of sight until they are decided.
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter, ``start`` inclusive and ``end`` exclusive (aware datetimes, the
+    organization's midnight), labelled like review periods: ``2026-Q4``."""
+
+    label: str
+    start: datetime
+    end: datetime
+
+
+def quarter_label(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter(label: str, tzinfo) -> Quarter:
+    """The quarter of a review period label (``2026-Q4``) in the given time zone."""
+    if len(label) != 7 or label[4:6] != "-Q" or not label[:4].isdigit() or label[-1] not in "1234":
+        raise ValueError(f"Not a quarter: {label!r} (write 2026-Q4).")
+    year, q = int(label[:4]), int(label[-1])
+    start = datetime(year, 3 * q - 2, 1, tzinfo=tzinfo)
+    end = datetime(year + 1, 1, 1, tzinfo=tzinfo) if q == 4 else datetime(year, 3 * q + 1, 1, tzinfo=tzinfo)
+    return Quarter(label, start, end)
+
+
+def quarters_of_period(period: str, tzinfo) -> list[Quarter]:
+    """A review period's quarters: ``2026-Q3`` is itself, ``2026`` its four quarters."""
+    if len(period) == 4 and period.isdigit():
+        return [quarter(f"{period}-Q{q}", tzinfo) for q in range(1, 5)]
+    return [quarter(period, tzinfo)]
+
+
+def last_quarters(as_of: datetime, count: int) -> list[Quarter]:
+    """The ``count`` quarters up to and including ``as_of``'s (in ``as_of``'s time zone), oldest first."""
+    year, q = as_of.year, (as_of.month - 1) // 3 + 1
+    labels = []
+    for _ in range(count):
+        labels.append(f"{year}-Q{q}")
+        year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+    return [quarter(label, as_of.tzinfo) for label in reversed(labels)]
+
+
+@dataclass
+class QuarterVelocity:
+    quarter: str
+    complete: bool  # the quarter has ended: its figures are final
+    decisions: int = 0  # issues solved in the quarter
+    median_days_to_decision: float | None = None
+    waiting_at_end: int = 0  # raised before the quarter's end (or now), not solved by then
+    oldest_wait_days: float | None = None
+    todos_due: int = 0
+    todos_done_on_time: int = 0
+    todo_completion_rate: float | None = None
+    meetings_held: int = 0
+    rating_mean: float | None = None
+    rating_trend: float | None = None  # slope over the quarter's rated meetings, points a meeting
+
+
+def by_quarter(
+    *,
+    issues: Iterable[IssueTimes],
+    meetings: Iterable[MeetingTimes],
+    todos: Iterable[TodoTimes],
+    quarters: Sequence[Quarter],
+    as_of: datetime,
+    local_date=None,
+) -> list[QuarterVelocity]:
+    """Decision velocity of one scope (a team, or teams pooled) per quarter, in ``quarters``' order.
+
+    ``local_date`` turns a datetime into the organization's day (default: ``datetime.date``);
+    a to-do counts in the quarter its due day falls in, once that day is over.
+    """
+    issues, meetings, todos = list(issues), sorted(meetings, key=lambda m: m.started_at), list(todos)
+    local_date = local_date or (lambda moment: moment.date())
+    today = local_date(as_of)
+    out = []
+    for q in quarters:
+        row = QuarterVelocity(quarter=q.label, complete=q.end <= as_of)
+        cutoff = min(q.end, as_of)
+        days = [
+            days_between(i.raised_at, i.solved_at) for i in issues if i.solved_at and q.start <= i.solved_at < q.end
+        ]
+        row.decisions = len(days)
+        row.median_days_to_decision = median(days) if days else None
+        waits = [
+            days_between(i.raised_at, cutoff)
+            for i in issues
+            if i.raised_at < cutoff and (i.solved_at is None or i.solved_at >= cutoff)
+        ]
+        row.waiting_at_end = len(waits)
+        row.oldest_wait_days = max(waits) if waits else None
+        first_day, end_day = local_date(q.start), local_date(q.end)
+        for todo in todos:
+            if first_day <= todo.due_on < end_day and todo.due_on < today:
+                row.todos_due += 1
+                row.todos_done_on_time += todo.done_on is not None and todo.done_on <= todo.due_on
+        row.todo_completion_rate = row.todos_done_on_time / row.todos_due if row.todos_due else None
+        held = [m for m in meetings if q.start <= m.started_at < q.end]
+        row.meetings_held = sum(1 for m in held if m.ended_at is not None)
+        ratings = [sum(m.ratings) / len(m.ratings) for m in held if m.ratings]
+        row.rating_mean = sum(ratings) / len(ratings) if ratings else None
+        row.rating_trend = least_squares_slope(ratings)
+        out.append(row)
+    return out
