@@ -75,7 +75,7 @@ from peakos import permissions
 from peakos.models import Membership, Organization, Priority, PriorityLevel, Team, TeamDependency, TeamKind
 from peakos.selectors import TeamTree
 from peakos.tenancy import scopes_disabled
-from surveys.models import Answer, QuestionKind, Round, RoundStatus
+from surveys.models import Answer, Invitation, QuestionKind, Round, RoundStatus
 
 SCOPE_COLUMNS = ("scope_kind", "team_id", "layer", "depth")
 
@@ -389,6 +389,83 @@ def published_turnout(rounds: Iterable[Round]) -> dict[int, PublishedTurnout]:
         elif kind != ScopeKind.LEADERSHIP:  # the leadership row is its own members, not its subtree
             out[round_id]["teams"][team_id] = (None, None, reason) if suppressed else (respondents, rate, "")
     return {r.pk: PublishedTurnout(round_id=r.pk, live=r.status == RoundStatus.OPEN, **out[r.pk]) for r in rounds}
+
+
+def with_answered(rounds: Iterable[Round]) -> list[Round]:
+    """The rounds, each with ``answered``: its organization's respondent count as published
+    (None until the audit publishes it); one query. For the survey pages' round lists."""
+    rounds = list(rounds)
+    turnout = published_turnout(rounds)
+    for r in rounds:
+        r.answered = turnout[r.pk].answered
+    return rounds
+
+
+@dataclass
+class TeamParticipation:
+    team: Team
+    invited: int  # the team's whole subtree, as invited when the round opened
+    answered: int | None  # None: not published (see ``hidden``)
+    hidden: str = ""  # why not: "few" or "protect"
+
+    @property
+    def rate(self) -> int | None:
+        if self.answered is None or not self.invited:
+            return None
+        return min(100, round(100 * self.answered / self.invited))
+
+
+@dataclass
+class RoundParticipation:
+    invited: int
+    answered: int | None  # None until the organization's count is published
+    teams: list[TeamParticipation]
+    hidden_teams: int  # teams whose answered count is not published
+    threshold: int
+    live: bool = False
+
+    @property
+    def rate(self) -> int | None:
+        if self.answered is None or not self.invited:
+            return None
+        return min(100, round(100 * self.answered / self.invited))
+
+
+def round_participation(round: Round) -> RoundParticipation:
+    """How many were invited (org structure: per team subtree, as at the invitation) and how
+    many answered, as published: per team only where the disclosure audit shows that team's
+    count, so no count of a smaller group can be worked out by subtraction; while the round
+    is open, the counts move in releases of several responses. The survey's round page and
+    the REST API's participation read it; the caller checks the role."""
+    threshold = round.effective_anonymity_threshold
+    turnout = published_turnout([round])[round.pk]
+    invited_own = dict(
+        Invitation.objects.filter(round=round).values("team_id").annotate(n=Count("id")).values_list("team_id", "n")
+    )
+    teams = {t.pk: t for t in Team.objects.filter(organization_id=round.organization_id)}
+    subtree_invited: dict[int, int] = {}
+    for team_id, n in invited_own.items():
+        seen: set[int] = set()
+        current = teams.get(team_id) if team_id else None
+        while current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            subtree_invited[current.pk] = subtree_invited.get(current.pk, 0) + n
+            current = teams.get(current.parent_id) if current.parent_id else None
+    shown, hidden = [], 0
+    for team_id, invited in subtree_invited.items():
+        answered, _, reason = turnout.teams.get(team_id, (None, None, "few"))
+        if answered is None:
+            hidden += 1
+        shown.append(TeamParticipation(teams[team_id], invited, answered, reason if answered is None else ""))
+    shown.sort(key=lambda t: t.team.name)
+    return RoundParticipation(
+        invited=sum(invited_own.values()),
+        answered=turnout.answered,
+        teams=shown,
+        hidden_teams=hidden,
+        threshold=threshold,
+        live=turnout.live,
+    )
 
 
 @dataclass(frozen=True)

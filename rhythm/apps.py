@@ -15,7 +15,7 @@ class RhythmConfig(AppConfig):
         navigation.register("Rhythm", "rhythm_home", order=45, visible=is_member)
 
         from insights import detectors
-        from rhythm.signals import detect_for_insights
+        from rhythm.detectors import detect_for_insights
 
         # Cross-team issues that wait for a decision are signals beside the survey's.
         detectors.organization_detector(detect_for_insights)

@@ -598,7 +598,7 @@ def rate_meeting(*, membership: Membership, meeting: Meeting, rating) -> Attende
 @transaction.atomic
 def conclude_meeting(*, membership: Membership, meeting: Meeting) -> Meeting:
     """End the meeting; after the commit a Celery task e-mails the recap to its attendees."""
-    from rhythm.tasks import send_meeting_recap
+    from rhythm.tasks import send_meeting_recap  # tasks import the services: import on use
 
     meeting = _locked_live(meeting, membership)
     now = timezone.now()
@@ -610,8 +610,7 @@ def conclude_meeting(*, membership: Membership, meeting: Meeting) -> Meeting:
         organization=meeting.organization, actor=membership.user, action="rhythm.meeting.conclude", obj=meeting,
         summary=str(meeting),
     )  # fmt: skip
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_recap.delay(meeting_id))
+    send_meeting_recap.delay_on_commit(meeting.organization_id, meeting.pk)
     return meeting
 
 

@@ -1,23 +1,24 @@
-"""Celery tasks of the rhythm app: thin (ids in, a service call), safe to run twice."""
+"""Celery tasks of the rhythm app: thin (ids in, a service call), safe to run twice.
+
+``send_meeting_recap`` works for one organization (``peakos.tenancy.tasks.TenantTask``: the
+organization id first, the body inside its scope, so a meeting of another organization is
+simply not found).
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from peakos.tenancy import org_scope, scopes_disabled
+from peakos.models import Organization
+from peakos.tenancy.tasks import TenantTask
+from rhythm import services
+from rhythm.models import Meeting
 
 
-@shared_task(acks_late=True)
-def send_meeting_recap(meeting_id: int) -> int:
+@shared_task(base=TenantTask, acks_late=True)
+def send_meeting_recap(organization: Organization, meeting_id: int) -> int:
     """E-mail a concluded meeting's recap to its attendees (once: the service claims the meeting)."""
-    from rhythm import services
-    from rhythm.models import Meeting
-
-    # The meeting id names its organization; the work runs inside that organization's scope.
-    with scopes_disabled():
-        meeting = Meeting.objects.select_related("organization").filter(pk=meeting_id).first()
+    meeting = Meeting.objects.select_related("organization", "series", "team").filter(pk=meeting_id).first()
     if meeting is None:
         return 0
-    with org_scope(meeting.organization):
-        meeting = Meeting.objects.select_related("organization", "series", "team").get(pk=meeting_id)
-        return services.send_recap(meeting=meeting)
+    return services.send_recap(meeting=meeting)

@@ -1,7 +1,7 @@
 """REST API of the surveys app (read-only): surveys, their rounds, and a round's participation.
 
 Participation counts invitations, never answers, and per-team figures only for teams with at
-least the round's anonymity threshold invited (``surveys.selectors.round_participation``).
+least the round's anonymity threshold invited (``insights.selectors.round_participation``).
 Registered in peakos/api_urls.py; the shared machinery is peakos/api_base.py.
 """
 
@@ -15,10 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from insights.models import Participation, ScopeKind
+from insights.selectors import round_participation
 from peakos import permissions
 from peakos.api_base import IdFilter, OrgReadOnlyViewSet, read_schema
 from surveys.models import Audience, Cadence, Question, Round, RoundStatus, Survey, SurveyQuestion
-from surveys.selectors import round_participation
 
 # --- Serializers ---------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Reads of the surveys app. Set-based: a fixed number of queries per page.
 
-Nothing here returns who answered what: participation is counted from invitations,
-and per-team counts are shown only for teams with enough people invited.
+Nothing here returns who answered what, nor how many: answered counts are published by
+insights' disclosure audit and read through ``insights.selectors`` (``with_answered``,
+``round_participation``), which the survey pages and the API call beside these reads.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from surveys.models import (
     Audience,
     BankQuestion,
     Dimension,
-    Invitation,
     Question,
     QuestionKind,
     Round,
@@ -189,84 +189,10 @@ def surveys_overview(organization: Organization) -> list[Survey]:
 
 
 def rounds_with_counts(qs) -> list[Round]:
-    """Rounds annotated with invited / sent counts (from invitations) and ``answered``: the
-    organization's respondent count as published by insights (None until published)."""
-    from insights.selectors import published_turnout  # the one audited source of answered counts
-
-    rounds = list(
+    """Rounds annotated with ``sent`` (invitations sent), newest first. How many answered is
+    published by insights (``insights.selectors.with_answered``), not counted here."""
+    return list(
         qs.annotate(sent=Count("invitations", filter=Q(invitations__sent_at__isnull=False))).order_by("-number")
-    )
-    turnout = published_turnout(rounds)
-    for r in rounds:
-        r.answered = turnout[r.pk].answered
-    return rounds
-
-
-@dataclass
-class TeamParticipation:
-    team: Team | None
-    invited: int  # the team's whole subtree, as invited when the round opened
-    answered: int | None  # None: not published (see ``hidden``)
-    hidden: str = ""  # why not: "few" or "protect"
-
-    @property
-    def rate(self) -> int | None:
-        if self.answered is None or not self.invited:
-            return None
-        return min(100, round(100 * self.answered / self.invited))
-
-
-@dataclass
-class Participation:
-    invited: int
-    answered: int | None  # None until the organization's count is published
-    teams: list[TeamParticipation]
-    hidden_teams: int  # teams whose answered count is not published
-    threshold: int
-    live: bool = False
-
-    @property
-    def rate(self) -> int | None:
-        if self.answered is None or not self.invited:
-            return None
-        return min(100, round(100 * self.answered / self.invited))
-
-
-def round_participation(round: Round) -> Participation:
-    """How many were invited (org structure: per team subtree, as at the invitation) and how
-    many answered, as published by insights: per team only where the disclosure audit shows
-    that team's count, so no count of a smaller group can be worked out by subtraction;
-    while the round is open, the counts move in releases of several responses."""
-    from insights.selectors import published_turnout  # the one audited source of answered counts
-
-    threshold = round.effective_anonymity_threshold
-    turnout = published_turnout([round])[round.pk]
-    invited_own = dict(
-        Invitation.objects.filter(round=round).values("team_id").annotate(n=Count("id")).values_list("team_id", "n")
-    )
-    teams = {t.pk: t for t in Team.objects.filter(organization_id=round.organization_id)}
-    subtree_invited: dict[int, int] = {}
-    for team_id, n in invited_own.items():
-        seen: set[int] = set()
-        current = teams.get(team_id) if team_id else None
-        while current is not None and current.pk not in seen:
-            seen.add(current.pk)
-            subtree_invited[current.pk] = subtree_invited.get(current.pk, 0) + n
-            current = teams.get(current.parent_id) if current.parent_id else None
-    shown, hidden = [], 0
-    for team_id, invited in subtree_invited.items():
-        answered, _, reason = turnout.teams.get(team_id, (None, None, "few"))
-        if answered is None:
-            hidden += 1
-        shown.append(TeamParticipation(teams[team_id], invited, answered, reason if answered is None else ""))
-    shown.sort(key=lambda t: t.team.name)
-    return Participation(
-        invited=sum(invited_own.values()),
-        answered=turnout.answered,
-        teams=shown,
-        hidden_teams=hidden,
-        threshold=threshold,
-        live=turnout.live,
     )
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from insights import selectors as insights_selectors
 from peakos import i18n, permissions
 from peakos.models import Organization
 from peakos.permissions import require
@@ -209,8 +210,10 @@ def _sheet_context(answer_sheet, data, errors, languages: dict) -> dict:
 
 @require(permissions.can_manage)
 def survey_list(request, org_slug):
+    surveys = selectors.surveys_overview(request.organization)
+    insights_selectors.with_answered(s.latest_round for s in surveys if s.latest_round)
     context = {
-        "surveys": selectors.surveys_overview(request.organization),
+        "surveys": surveys,
         "templates": selectors.templates(),
     }
     return render(request, "surveys/survey_list.html", context)
@@ -306,7 +309,7 @@ def survey_edit(request, org_slug, survey_id):
 @require(permissions.can_manage)
 def survey_detail(request, org_slug, survey_id):
     survey = get_object_or_404(Survey, pk=survey_id)
-    rounds = selectors.rounds_with_counts(Round.objects.filter(survey=survey))
+    rounds = insights_selectors.with_answered(selectors.rounds_with_counts(Round.objects.filter(survey=survey)))
     questions = selectors.survey_questions(survey)
     context = {
         "survey": survey,
@@ -387,7 +390,7 @@ def round_detail(request, org_slug, round_id):
     context = {
         "round": round,
         "survey": round.survey,
-        "participation": selectors.round_participation(round),
+        "participation": insights_selectors.round_participation(round),
         "questions": selectors.answer_sheet_questions(round),
     }
     return render(request, "surveys/round_detail.html", context)

@@ -80,8 +80,34 @@ def test_concluding_sends_the_recap_to_every_attendee_once(client, tenant_a):
     assert "Call the agency: Alpha Person 2" in body and "Alpha Manager Person: 9" in body
     from rhythm.tasks import send_meeting_recap
 
-    assert send_meeting_recap(meeting.pk) == 0 and len(mail.outbox) == 2, "a second run sends nothing"
+    assert send_meeting_recap(tenant_a.org.pk, meeting.pk) == 0 and len(mail.outbox) == 2, "a second run sends nothing"
     assert issue.decisions.get().meeting == meeting
+
+
+def test_the_recap_task_of_one_organization_never_mails_another_organizations_meeting(tenant_a, tenant_b):
+    from rhythm.tasks import send_meeting_recap
+
+    other = meeting_for(tenant_b, live=False)
+    assert send_meeting_recap(tenant_a.org.pk, other.pk) == 0 and mail.outbox == []
+    other.refresh_from_db()
+    assert other.recap_sent_at is None, "another organization's meeting is not even claimed"
+    assert send_meeting_recap(tenant_b.org.pk, other.pk) > 0, "its own organization's task sends it"
+
+
+def test_a_rolled_back_conclusion_queues_no_recap(client, tenant_a, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from rhythm import services
+
+    meeting = meeting_for(tenant_a)
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                services.conclude_meeting(membership=tenant_a.memberships["manager"], meeting=meeting)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and mail.outbox == []
 
 
 def test_an_ended_meeting_takes_no_more_changes(client, tenant_a):

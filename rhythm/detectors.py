@@ -1,4 +1,4 @@
-"""Rhythm signals for the insights engine: cross-team issues that wait too long for a decision.
+"""Rhythm detectors for the insights engine: cross-team issues that wait too long for a decision.
 
 "Issues raised to Engineering wait 4 weeks for a decision" is the team-of-teams path breaking
 down: a team asked another (or the leadership team) to decide and nobody did. Registered as an
@@ -13,6 +13,9 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from insights.detectors import Detected
+from insights.vocabulary import ScopeKey
+from peakos.tenancy import org_scope
 from rhythm.models import Issue, IssueStatus
 
 WAIT_MEDIUM_DAYS = 14
@@ -21,10 +24,6 @@ WAIT_HIGH_DAYS = 28
 
 def detect_for_insights(organization) -> list:
     """One signal per team that has cross-team issues open for two weeks or more."""
-    from insights.detectors import Detected
-    from insights.vocabulary import ScopeKey
-    from peakos.tenancy import org_scope
-
     now = timezone.now()
     waiting: dict[int, list] = defaultdict(list)
     with org_scope(organization):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from insights import detectors, services
 from insights.models import Signal
-from rhythm import signals
+from rhythm import detectors as rhythm_detectors
 from rhythm.models import Issue, IssueStatus
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def raise_to(tenant, team, days_ago, **extra):
 
 
 def test_the_rhythm_registers_its_detector():
-    assert signals.detect_for_insights in detectors.ORGANIZATION_DETECTORS
+    assert rhythm_detectors.detect_for_insights in detectors.ORGANIZATION_DETECTORS
 
 
 def test_issues_waiting_four_weeks_are_a_high_signal_on_the_team_asked(tenant_a):
@@ -28,7 +28,7 @@ def test_issues_waiting_four_weeks_are_a_high_signal_on_the_team_asked(tenant_a)
     raise_to(tenant_a, tenant_a.other_team, 16)
     raise_to(tenant_a, tenant_a.other_team, 40, status=IssueStatus.SOLVED, solved_at=timezone.now())
     raise_to(tenant_a, tenant_a.department, 5)  # too young
-    found = {d.scope.team: d for d in signals.detect_for_insights(tenant_a.org)}
+    found = {d.scope.team: d for d in rhythm_detectors.detect_for_insights(tenant_a.org)}
     assert set(found) == {tenant_a.leadership.pk, tenant_a.other_team.pk}
     lead = found[tenant_a.leadership.pk]
     assert lead.severity == "high" and lead.title == "Issues raised to Alpha Leadership wait 4 weeks for a decision"
