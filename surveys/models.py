@@ -380,8 +380,9 @@ class RoundQuestion(models.Model):
 class Invitation(models.Model):
     """A person invited to a round. Records *that* they answered, never *what*.
 
-    ``team`` and ``layer`` are the person's at the time the round opened (the audience
-    snapshot); participation per team counts these. ``token_hash`` is set when a send
+    ``team``, ``layer`` and ``manager`` are the person's at the time the round opened (the
+    audience snapshot); participation per team counts these, and a manager's direct reports
+    are the invitations (and responses) carrying that manager. ``token_hash`` is set when a send
     task claims the first e-mail (the raw token only ever exists in that e-mail);
     reminders carry fresh tokens stored in ``InvitationToken``.
     """
@@ -391,6 +392,7 @@ class Invitation(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="survey_invitations")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
+    manager = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # When the mail server accepted the first e-mail (set only after SMTP said yes).
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -449,6 +451,11 @@ class SubmissionGuard(models.Model):
 class Response(models.Model):
     """One anonymous answer sheet. Never a person, an invitation or a time finer than the day.
 
+    ``manager`` is a group label like ``team`` and ``layer`` (the respondent's manager when
+    the round opened, copied from the invitation): it names who the answer is *about* as a
+    group of direct reports, never who answered. Figures per manager go through the
+    disclosure audit like every other scope (leadership/effectiveness.py).
+
     The primary key is random (``random_id``), not a sequence: ids carry no submission order.
     """
 
@@ -457,13 +464,14 @@ class Response(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     layer = models.CharField(max_length=16, choices=Layer.choices, blank=True)
+    manager = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     submitted_on = models.DateField()
 
     objects = OrgScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="response_org_id_unique")]
-        indexes = [models.Index(fields=["round", "team"])]
+        indexes = [models.Index(fields=["round", "team"]), models.Index(fields=["round", "manager"])]
 
     def __str__(self) -> str:
         return f"Response {self.pk} to round {self.round_id}"

@@ -157,8 +157,8 @@ def estimated_minutes(questions: list[Question]) -> int:
     return max(1, -(-seconds // 60))
 
 
-def audience_people(survey: Survey) -> list[tuple[int, int | None, str]]:
-    """(person id, team id, layer) of everyone a round of ``survey`` goes to now."""
+def audience_people(survey: Survey) -> list[tuple[int, int | None, str, int | None]]:
+    """(person id, team id, layer, manager id) of everyone a round of ``survey`` goes to now."""
     people = Person.objects.filter(organization=survey.organization, active=True)
     if survey.audience == Audience.TEAMS:
         tree = team_tree(survey.organization)
@@ -166,7 +166,7 @@ def audience_people(survey: Survey) -> list[tuple[int, int | None, str]]:
         for root in SurveyTeam.objects.filter(survey=survey).values_list("team_id", flat=True):
             team_ids |= subtree_ids(tree, root)
         people = people.filter(team_id__in=team_ids)
-    return list(people.order_by("id").values_list("id", "team_id", "layer"))
+    return list(people.order_by("id").values_list("id", "team_id", "layer", "manager_id"))
 
 
 def surveys_overview(organization: Organization) -> list[Survey]:

@@ -89,8 +89,10 @@ def open_round(*, survey: Survey, now: datetime | None = None, actor=None, force
     )
     Invitation.objects.bulk_create(
         (
-            Invitation(organization=org, round=round, person_id=pid, team_id=team_id, layer=layer)
-            for pid, team_id, layer in people
+            Invitation(
+                organization=org, round=round, person_id=pid, team_id=team_id, layer=layer, manager_id=manager_id
+            )
+            for pid, team_id, layer, manager_id in people
         ),
         batch_size=1000,
     )

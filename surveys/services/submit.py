@@ -118,6 +118,7 @@ def _store_orm(invitation: Invitation, org, round: Round, submitted_on, answers)
         round=round,
         team_id=invitation.team_id,
         layer=invitation.layer,
+        manager_id=invitation.manager_id,
         submitted_on=submitted_on,
     )
     Answer.objects.bulk_create(
@@ -144,8 +145,8 @@ WITH g AS (
     INSERT INTO surveys_submissionguard (digest, organization_id, round_id) VALUES (%s, %s, %s)
     ON CONFLICT (digest) DO NOTHING RETURNING 1
 ), r AS (
-    INSERT INTO surveys_response (id, organization_id, round_id, team_id, layer, submitted_on)
-    SELECT %s, %s, %s, %s, %s, %s FROM g RETURNING id
+    INSERT INTO surveys_response (id, organization_id, round_id, team_id, layer, manager_id, submitted_on)
+    SELECT %s, %s, %s, %s, %s, %s, %s FROM g RETURNING id
 ){answers}
 SELECT count(*) FROM r
 """
@@ -162,7 +163,8 @@ def _store_postgresql(invitation: Invitation, org, round: Round, submitted_on, a
     """The guard claim and the writes in one raw statement (no model instances saved)."""
     response_id = random_id()
     params: list = [guard_digest(invitation.pk), org.id, round.id]
-    params += [response_id, org.id, round.id, invitation.team_id, invitation.layer, submitted_on]
+    params += [response_id, org.id, round.id, invitation.team_id, invitation.layer, invitation.manager_id]
+    params.append(submitted_on)
     answers_sql = ""
     if answers:
         answers_sql = _ANSWERS.format(rows=", ".join([_ROW] * len(answers)))
@@ -180,6 +182,7 @@ def _store_postgresql(invitation: Invitation, org, round: Round, submitted_on, a
         round=round,
         team_id=invitation.team_id,
         layer=invitation.layer,
+        manager_id=invitation.manager_id,
         submitted_on=submitted_on,
     )
     response._state.adding = False

@@ -70,9 +70,9 @@ def test_the_migration_gives_rows_stored_before_it_random_ids_and_keeps_their_an
         executor.loader.build_graph()
         executor.migrate(after)
         with scopes_disabled():
-            responses = list(Response.objects.filter(round_id=round_.pk))
-            assert len(responses) == 12
-            new_ids = [r.pk for r in responses]
+            # Only the id: the current model's later columns (manager, ...) do not exist at 0008.
+            new_ids = list(Response.objects.filter(round_id=round_.pk).values_list("pk", flat=True))
+            assert len(new_ids) == 12
             assert all(i >= RANDOM_ID_MIN for i in new_ids) and not set(new_ids) & set(old_ids)
             # Every response kept its two answers, and the released ones are still released.
             kept = sorted(tuple(Answer.objects.filter(response_id=i).values_list("value", flat=True)) for i in new_ids)
