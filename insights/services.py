@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from insights import detectors, engine, vocabulary
+from insights import detectors, engine, scoring, vocabulary
 from insights.models import (
     CoordinationCell,
     ErasedInvitations,
@@ -456,11 +456,10 @@ def participation_columns(org_id: int, round_id: int, result: engine.RoundResult
     columns["hidden_reason"] = list(result.reason)
     columns["respondents"] = [None if h else n for h, n in zip(hidden, respondents, strict=True)]
     columns["invited"] = [None if h or not i else i for h, i in zip(hidden, invited, strict=True)]
-    # The invitation snapshot and the responses can disagree when someone moved team
-    # between the two; never report more than 100 %.
-    columns["rate"] = [
-        None if h or not i else min(n / i, 1.0) for h, n, i in zip(hidden, respondents, invited, strict=True)
-    ]
+    # Clamped at 100 % (docs/scoring.md, "Participation"): someone who moved team after the
+    # round opened answers in a scope that did not invite them.
+    rates = scoring.participation_rates(respondents, invited).tolist()
+    columns["rate"] = [None if h or r != r else r for h, r in zip(hidden, rates, strict=True)]
     columns["comments_released"] = [
         bool(c) and not h for h, c in zip(hidden, result.comments_released.tolist(), strict=True)
     ]

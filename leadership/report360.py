@@ -19,9 +19,11 @@ Comments (everyone but the leader, pooled) need the comment threshold
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from insights import disclosure, scoring
@@ -150,10 +152,10 @@ def build_report(feedback: Feedback) -> Report:
             individual=feedback.shown_individually(key),
         )
         if group.shown:
-            for item in bank.ITEM_KEYS:
-                summary = scoring.likert_summary(hists[(key, item)])
-                group.scores[item] = summary.score
-                group.means[item] = summary.mean
+            summary = scoring.summaries(np.array([hists[(key, item)] for item in bank.ITEM_KEYS], dtype=np.int64))
+            for item, score, mean in zip(bank.ITEM_KEYS, summary.score.tolist(), summary.mean.tolist(), strict=True):
+                group.scores[item] = None if math.isnan(score) else score  # NaN: nobody answered the item
+                group.means[item] = None if math.isnan(mean) else mean
         groups.append(group)
     by_key = {g.key: g for g in groups}
     others, own = by_key[OTHERS], by_key[Relationship.SELF]

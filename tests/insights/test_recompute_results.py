@@ -276,3 +276,17 @@ def test_participation_counts_invitations_of_the_round(tenant_a, build_round, re
     assert (team.respondents, team.invited, team.rate) == (6, 10, pytest.approx(0.6))
     org = Participation.objects.get(round=round_, scope_kind="organization")
     assert org.invited == 18 and org.rate == pytest.approx(12 / 18)
+
+
+def test_more_responses_than_invitations_store_a_participation_of_one_hundred_percent(tenant_a, build_round, recompute):
+    """Two people moved into the team after the round opened: 7 answered there, 5 were
+    invited there. The stored rate clamps at 100 % (docs/scoring.md, "Participation")."""
+    b = build_round()
+    b.invite(tenant_a.team, IC, count=5).invite(tenant_a.other_team, IC, count=8)
+    b.respond(tenant_a.team, IC, times=7).respond(tenant_a.other_team, IC, times=6)
+    round_ = b.save()
+    recompute(round_)
+    team = Participation.objects.get(round=round_, scope_kind="team", team=tenant_a.team)
+    other = Participation.objects.get(round=round_, scope_kind="team", team=tenant_a.other_team)
+    assert (team.respondents, team.invited, team.rate) == (7, 5, 1.0)
+    assert other.rate == pytest.approx(6 / 8)

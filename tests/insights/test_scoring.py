@@ -1,7 +1,10 @@
-"""Tests for insights/scoring.py.
+"""The formulas of docs/scoring.md: the oracles reproduce its worked examples, and the
+functions production runs (``insights/scoring.py``) agree with the oracles.
 
 Every ``*_worked_example_matches_docs`` test reproduces a worked example of
-docs/scoring.md with the same numbers; change both together.
+docs/scoring.md with the same numbers; change both together. The oracles
+(``tests/insights/oracles.py``) are the readable scalar formulas; whole rounds through
+the engine are compared with them in ``test_engine_oracles.py``.
 """
 
 import ast
@@ -13,39 +16,26 @@ import pandas as pd
 import pytest
 
 from insights import scoring
-from insights.disclosure import Scope, comment_threshold_ok, protect_differencing, suppressed
-from insights.scoring import (
-    alignment_gap,
-    asymmetry,
-    coordination_matrix,
-    delta,
-    dimension_summary,
-    disagreement,
-    driver_analysis,
-    enps,
-    enps_histogram,
-    enps_summary,
-    likert_histogram,
-    likert_summary,
-    participation,
-    priority_alignment,
-    priority_pick_counts,
-    received_coordination,
-    rollup_subtrees,
-    score_from_mean,
-    team_depths,
-)
+from insights.scoring import asymmetry, participation_rates, pearson_from_sums, rollup_subtrees, summaries, team_depths
+from tests.insights import oracles
+
+
+def _close(a: float, b: float | None) -> bool:
+    return (b is None and math.isnan(a)) or (b is not None and a == pytest.approx(b))
+
 
 # --------------------------------------------------------------------------
 # Likert, eNPS, dimensions, disagreement
 # --------------------------------------------------------------------------
 
+DOC_LIKERT = [1, 2, 3, 3, 4, 4, 4, 4, 5, 5]
+DOC_ENPS = [3, 5, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10]
+
 
 def test_likert_worked_example_matches_docs():
-    hist = np.array([0, 1, 1, 2, 4, 2])
-    assert np.array_equal(likert_histogram([1, 2, 3, 3, 4, 4, 4, 4, 5, 5]), hist)
+    assert oracles.histogram(DOC_LIKERT, 6) == [0, 1, 1, 2, 4, 2]
 
-    summary = likert_summary(hist)
+    summary = oracles.likert_summary(DOC_LIKERT)
 
     assert summary.n == 10
     assert summary.mean == pytest.approx(3.5)
@@ -57,125 +47,121 @@ def test_likert_worked_example_matches_docs():
     assert summary.polarization == pytest.approx(0.4)
 
 
-def test_likert_summary_of_empty_histogram_is_all_none():
-    summary = likert_summary(np.zeros(6, dtype=int))
+def test_summaries_reproduce_the_likert_worked_example():
+    out = summaries(np.array([[0, 1, 1, 2, 4, 2]]))
+
+    assert (out.n[0], out.mean[0], out.score[0]) == (10, pytest.approx(3.5), pytest.approx(62.5))
+    assert (out.favorable_share[0], out.unfavorable_share[0]) == (pytest.approx(0.6), pytest.approx(0.2))
+    assert out.spread[0] == pytest.approx(math.sqrt(1.45))
+
+
+def test_likert_summary_of_no_answers_is_all_none():
+    summary = oracles.likert_summary([])
 
     assert summary.n == 0
-    assert summary.mean is None
-    assert summary.score is None
-    assert summary.favorable_share is None
-    assert summary.unfavorable_share is None
-    assert summary.spread is None
-    assert summary.polarization is None
+    assert {summary.mean, summary.score, summary.favorable_share, summary.spread, summary.polarization} == {None}
 
 
 def test_likert_score_spans_zero_to_hundred():
-    assert likert_summary(likert_histogram([1, 1])).score == 0
-    assert likert_summary(likert_histogram([5])).score == 100
-    assert score_from_mean(3.0) == 50
-    assert score_from_mean(None) is None
+    assert oracles.likert_summary([1, 1]).score == 0
+    assert oracles.likert_summary([5]).score == 100
+    assert oracles.score_from_mean(3.0) == 50
+    assert oracles.score_from_mean(None) is None
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        [1, 2, 3, 4, 5],  # length 5: would shift every value by one
-        [1, 0, 0, 0, 0, 0],  # index 0 is not a Likert value
-        [0, 1.0, 0, 0, 0, 0],  # counts must be integers
-        [0, -1, 0, 0, 0, 0],
-        [[0, 1, 0, 0, 0, 0]],
-    ],
-)
-def test_likert_summary_rejects_malformed_histograms(bad):
+def test_oracles_reject_answers_outside_the_scale():
     with pytest.raises(ValueError):
-        likert_summary(np.array(bad))
-
-
-def test_histogram_builders_reject_out_of_range_answers():
+        oracles.likert_summary([0, 3])
     with pytest.raises(ValueError):
-        likert_histogram([0, 3])
+        oracles.likert_summary([6])
     with pytest.raises(ValueError):
-        likert_histogram([6])
-    with pytest.raises(ValueError):
-        enps_histogram([11])
-    assert np.array_equal(likert_histogram([]), np.zeros(6, dtype=int))
+        oracles.enps([11])
 
 
 def test_enps_worked_example_matches_docs():
-    hist = np.array([0, 0, 0, 1, 0, 1, 2, 3, 3, 4, 6])
-    answers = [3, 5, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10]
-    assert np.array_equal(enps_histogram(answers), hist)
+    assert oracles.histogram(DOC_ENPS, 11) == [0, 0, 0, 1, 0, 1, 2, 3, 3, 4, 6]
 
-    summary = enps_summary(hist)
+    summary = oracles.enps_summary(DOC_ENPS)
 
     assert summary.n == 20
     assert summary.promoters_share == pytest.approx(0.5)
     assert summary.passives_share == pytest.approx(0.3)
     assert summary.detractors_share == pytest.approx(0.2)
     assert summary.enps == pytest.approx(30)
-    assert enps(hist) == pytest.approx(30)
+
+
+def test_summaries_of_zero_to_ten_histograms_give_enps():
+    hist = oracles.histogram(DOC_ENPS, 11)
+
+    out = summaries(np.array([hist, [0] * 11]))
+
+    assert out.score[0] == pytest.approx(30.0)
+    assert out.favorable_share[0] == pytest.approx(0.5)  # promoters
+    assert out.unfavorable_share[0] == pytest.approx(0.2)  # detractors
+    assert math.isnan(out.score[1]) and out.n[1] == 0
 
 
 def test_enps_ranges_from_minus_to_plus_hundred():
-    assert enps(enps_histogram([0, 6, 3])) == -100
-    assert enps(enps_histogram([9, 10])) == 100
-    assert enps(enps_histogram([7, 8])) == 0
-
-
-def test_enps_of_empty_histogram_is_none():
-    assert enps(np.zeros(11, dtype=int)) is None
-    assert enps_summary(np.zeros(11, dtype=int)).promoters_share is None
-
-
-def test_enps_rejects_likert_histogram():
-    with pytest.raises(ValueError):
-        enps(likert_histogram([5]))
+    assert oracles.enps([0, 6, 3]) == -100
+    assert oracles.enps([9, 10]) == 100
+    assert oracles.enps([7, 8]) == 0
+    assert oracles.enps([]) is None
 
 
 def test_dimension_worked_example_matches_docs():
-    item_a = likert_histogram([4] * 6)
-    item_b = likert_histogram([2, 2])
+    item_a, item_b = [4] * 6, [2, 2]
 
-    summary = dimension_summary([item_a, item_b])
+    summary = oracles.dimension_summary([item_a, item_b])
 
-    assert np.array_equal(item_a + item_b, [0, 0, 2, 0, 6, 0])
+    assert oracles.histogram(item_a + item_b, 6) == [0, 0, 2, 0, 6, 0]
     assert summary.n == 8
     assert summary.mean == pytest.approx(3.5)
     assert summary.score == pytest.approx(62.5)
     assert summary.favorable_share == pytest.approx(0.75)
-    item_mean_average = (likert_summary(item_a).mean + likert_summary(item_b).mean) / 2
+    item_mean_average = (oracles.mean(item_a) + oracles.mean(item_b)) / 2
     assert item_mean_average == pytest.approx(3.0)
 
 
-def test_dimension_of_no_items_is_empty():
-    assert dimension_summary([]).n == 0
-    assert dimension_summary([]).score is None
-
-
-def test_dimension_score_is_summable_across_teams():
-    team_x = [likert_histogram([5, 4, 4]), likert_histogram([3, 2])]
-    team_y = [likert_histogram([1, 5]), likert_histogram([4, 4, 4, 4])]
-    pooled_answers = [5, 4, 4, 3, 2, 1, 5, 4, 4, 4, 4]
-
-    department = dimension_summary([x + y for x, y in zip(team_x, team_y, strict=True)])
-
-    assert department.mean == pytest.approx(np.mean(pooled_answers))
-
-
 def test_disagreement_worked_example_matches_docs():
-    flat = likert_histogram([3, 3, 3, 3])
-    split = likert_histogram([1, 1, 5, 5])
+    flat, split = [3, 3, 3, 3], [1, 1, 5, 5]
 
-    assert likert_summary(flat).score == likert_summary(split).score == 50
-    assert disagreement(flat) == 0.0
-    assert disagreement(split) == 2.0
-    assert likert_summary(split).polarization == 1.0
-    assert likert_summary(flat).polarization == 0.0
+    assert oracles.likert_summary(flat).score == oracles.likert_summary(split).score == 50
+    assert oracles.disagreement(flat) == 0.0
+    assert oracles.disagreement(split) == 2.0
+    assert oracles.likert_summary(split).polarization == 1.0
+    assert oracles.likert_summary(flat).polarization == 0.0
+    assert oracles.disagreement([0, 10]) == 5.0  # 0–10 answers too
+    assert oracles.disagreement([]) is None
 
 
-def test_disagreement_works_on_zero_to_ten_and_is_none_when_empty():
-    assert disagreement(enps_histogram([0, 10])) == 5.0
-    assert disagreement(np.zeros(6, dtype=int)) is None
+def test_summaries_match_the_oracle_for_every_histogram():
+    rng = np.random.default_rng(1)
+    hists = rng.integers(0, 6, size=(40, 6))
+    hists[:, 0] = 0
+    hists[3] = 0  # an empty one
+
+    out = summaries(hists.reshape(4, 10, 6))  # any leading shape
+
+    for i, hist in enumerate(hists):
+        one = oracles.likert_summary([v for v in range(6) for _ in range(hist[v])])
+        j, k = divmod(i, 10)
+        assert out.n[j, k] == one.n
+        for name in ("mean", "score", "favorable_share", "unfavorable_share", "spread"):
+            assert _close(getattr(out, name)[j, k], getattr(one, name)), name
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [[1, 2, 3, 4, 5]],  # length 5: would shift every value by one
+        [[1, 0, 0, 0, 0, 0]],  # index 0 is not a Likert value
+        [[0, 1.5, 0, 0, 0, 0]],  # counts must be integers
+        [[0, -1, 0, 0, 0, 0]],
+    ],
+)
+def test_summaries_reject_malformed_histograms(bad):
+    with pytest.raises(ValueError):
+        summaries(np.array(bad))
 
 
 # --------------------------------------------------------------------------
@@ -184,40 +170,43 @@ def test_disagreement_works_on_zero_to_ten_and_is_none_when_empty():
 
 
 def test_participation_worked_example_matches_docs():
-    assert participation(42, 56) == pytest.approx(0.75)
+    assert oracles.participation(42, 56) == pytest.approx(0.75)
+    assert participation_rates([42], [56])[0] == pytest.approx(0.75)
+
+
+def test_participation_above_invitations_clamps_at_one_hundred_percent():
+    """The policy: people who moved into a scope after the round opened answer there
+    without an invitation there; the rate says 100 %, never more, and is not an error."""
+    assert oracles.participation(5, 4) == 1.0
+    assert participation_rates([5, 4, 3], [4, 4, 4]).tolist() == [1.0, 1.0, 0.75]
 
 
 def test_participation_without_invitations_is_none():
-    assert participation(0, 0) is None
+    assert oracles.participation(0, 0) is None
+    assert oracles.participation(3, 0) is None
+    assert math.isnan(participation_rates([3], [0])[0])
 
 
-def test_participation_rejects_inconsistent_counts():
+def test_participation_rejects_negative_counts():
     with pytest.raises(ValueError):
-        participation(5, 4)
+        oracles.participation(-1, 4)
     with pytest.raises(ValueError):
-        participation(-1, 4)
+        participation_rates([1], [-4])
 
 
 def test_delta_worked_example_matches_docs():
-    assert delta(62.5, 70) == pytest.approx(-7.5)
-    assert delta(62.5, None) is None
-
-
-def test_delta_treats_nan_as_missing():
-    assert delta(float("nan"), 3.0) is None
-    assert delta(None, None) is None
+    assert oracles.delta(62.5, 70) == pytest.approx(-7.5)
+    assert oracles.delta(62.5, None) is None
+    assert oracles.delta(float("nan"), 3.0) is None
 
 
 def test_alignment_gap_worked_example_matches_docs():
-    by_layer = alignment_gap(80, {"manager": 65, "individual contributor": 50, "contractor": None})
-    by_depth = alignment_gap(80, {1: 70, 2: 55})
+    by_layer = oracles.alignment_gap(80, {"manager": 65, "individual contributor": 50, "contractor": None})
+    by_depth = oracles.alignment_gap(80, {1: 70, 2: 55})
 
     assert by_layer == {"manager": 15, "individual contributor": 30, "contractor": None}
     assert by_depth == {1: 10, 2: 25}
-
-
-def test_alignment_gap_with_suppressed_leadership_is_all_none():
-    assert alignment_gap(None, {"manager": 65}) == {"manager": None}
+    assert oracles.alignment_gap(None, {"manager": 65}) == {"manager": None}
 
 
 # --------------------------------------------------------------------------
@@ -228,134 +217,71 @@ PRIORITY_PICKS = [["A", "B", "C"], ["B", "D", "A"], ["D", "E", "C"], ["E", "D"],
 
 
 def test_priority_alignment_worked_example_matches_docs():
-    result = priority_alignment(["A", "B", "C", "D"], PRIORITY_PICKS)
+    result = oracles.priority_alignment(["A", "B", "C", "D"], PRIORITY_PICKS)
 
     assert result.respondents == 4
     assert result.top_priority_share == pytest.approx(0.5)
     assert result.top_overlap == pytest.approx(0.5)
-    assert priority_pick_counts(PRIORITY_PICKS) == {"D": 3, "A": 2, "B": 2, "C": 2, "E": 2}
-
-
-def test_priority_alignment_without_answers_is_none():
-    result = priority_alignment(["A"], [[], []])
-
-    assert result.respondents == 0
-    assert result.top_priority_share is None
-    assert result.top_overlap is None
+    assert oracles.priority_pick_counts(PRIORITY_PICKS) == {"D": 3, "A": 2, "B": 2, "C": 2, "E": 2}
 
 
 def test_priority_alignment_counts_duplicates_once_and_uses_first_three_picks():
-    result = priority_alignment(["A", "B", "C"], [["A", "A", "X", "Y", "B"]])
+    result = oracles.priority_alignment(["A", "B", "C"], [["A", "A", "X", "Y", "B"]])
 
     assert result.top_priority_share == 1.0
     assert result.top_overlap == pytest.approx(1 / 3)  # B is the 4th distinct pick
-
-
-def test_priority_alignment_with_short_leadership_ranking_scales_overlap():
-    assert priority_alignment(["A", "B"], [["B", "A", "C"]]).top_overlap == 1.0
-
-
-def test_priority_alignment_rejects_empty_leadership_ranking():
-    with pytest.raises(ValueError):
-        priority_alignment([], [["A"]])
+    assert oracles.priority_alignment(["A", "B"], [["B", "A", "C"]]).top_overlap == 1.0  # k = 2
+    assert oracles.priority_alignment(["A"], [[], []]) == oracles.PriorityAlignment(0, None, None)
 
 
 # --------------------------------------------------------------------------
 # Coordination
 # --------------------------------------------------------------------------
 
-
-def ratings_frame(rows):
-    return pd.DataFrame(rows, columns=["rater_team", "rated_team", "value"])
-
-
-DOC_RATINGS = ratings_frame(
-    [
-        ("Marketing", "Sales", 4),
-        ("Marketing", "Sales", 5),
-        ("Sales", "Marketing", 2),
-        ("Sales", "Marketing", 2),
-        ("Sales", "Product", 3),
-        ("Sales", "Product", 5),
-        ("Product", "Sales", 4),
-        ("Product", "Sales", 4),
-        ("Engineering", "Product", 1),
-        ("Engineering", "Product", 3),
-    ]
-)
+DOC_RATINGS = [
+    ("Marketing", "Sales", 4),
+    ("Marketing", "Sales", 5),
+    ("Sales", "Marketing", 2),
+    ("Sales", "Marketing", 2),
+    ("Sales", "Product", 3),
+    ("Sales", "Product", 5),
+    ("Product", "Sales", 4),
+    ("Product", "Sales", 4),
+    ("Engineering", "Product", 1),
+    ("Engineering", "Product", 3),
+]
 
 
-def test_coordination_matrix_worked_example_matches_docs():
-    matrix = coordination_matrix(DOC_RATINGS)
+def test_coordination_cells_worked_example_matches_docs():
+    cells = oracles.coordination_cells(DOC_RATINGS)
 
-    assert matrix.mean.at["Marketing", "Sales"] == 4.5
-    assert matrix.mean.at["Sales", "Marketing"] == 2.0
-    assert matrix.mean.at["Sales", "Product"] == 4.0
-    assert matrix.mean.at["Product", "Sales"] == 4.0
-    assert matrix.mean.at["Engineering", "Product"] == 2.0
-    assert math.isnan(matrix.mean.at["Engineering", "Sales"])
-    assert matrix.count.at["Marketing", "Sales"] == 2
-    assert matrix.count.at["Engineering", "Sales"] == 0
+    assert {pair: (c.n, c.mean) for pair, c in cells.items()} == {
+        ("Marketing", "Sales"): (2, 4.5),
+        ("Sales", "Marketing"): (2, 2.0),
+        ("Sales", "Product"): (2, 4.0),
+        ("Product", "Sales"): (2, 4.0),
+        ("Engineering", "Product"): (2, 2.0),
+    }
 
 
 def test_received_coordination_worked_example_matches_docs():
-    received = received_coordination(DOC_RATINGS)
+    received = oracles.received_coordination(DOC_RATINGS)
 
-    assert received.loc["Sales"].tolist() == [4, 4.25, 81.25]
-    assert received.loc["Product"].tolist() == [4, 3.0, 50.0]
-    assert received.loc["Marketing"].tolist() == [2, 2.0, 25.0]
-
-
-def test_asymmetry_worked_example_matches_docs():
-    pairs = asymmetry(coordination_matrix(DOC_RATINGS).mean)
-
-    assert pairs.values.tolist() == [
-        ["Marketing", "Sales", 4.5, 2.0, 2.5],
-        ["Product", "Sales", 4.0, 4.0, 0.0],
-    ]
-
-
-def test_coordination_anonymity_worked_example_matches_docs():
-    ratings = ratings_frame([("Marketing", "Sales", 5)] * 2 + [("Product", "Sales", 4)] * 4)
-
-    matrix = coordination_matrix(ratings, threshold=3)
-    received = received_coordination(ratings, threshold=3)
-
-    assert received.at["Sales", "mean"] == pytest.approx(13 / 3)
-    assert math.isnan(matrix.mean.at["Marketing", "Sales"])
-    assert math.isnan(matrix.mean.at["Product", "Sales"])  # 6 − 4 would reveal Marketing's 2
-    assert matrix.count.at["Marketing", "Sales"] == 2
-
-
-def test_coordination_shows_cells_when_no_residual_is_small():
-    ratings = ratings_frame([("Marketing", "Sales", 5)] * 3 + [("Product", "Sales", 4)] * 4)
-
-    matrix = coordination_matrix(ratings, threshold=3)
-
-    assert matrix.mean.at["Marketing", "Sales"] == 5.0
-    assert matrix.mean.at["Product", "Sales"] == 4.0
-
-
-def test_received_coordination_hides_small_totals():
-    received = received_coordination(DOC_RATINGS, threshold=3)
-
-    assert math.isnan(received.at["Marketing", "mean"])
-    assert math.isnan(received.at["Marketing", "score"])
-    assert received.at["Marketing", "n"] == 2
-    assert received.at["Sales", "score"] == 81.25
+    assert received["Sales"] == oracles.Cell(4, 4.25, 81.25)
+    assert received["Product"] == oracles.Cell(4, 3.0, 50.0)
+    assert received["Marketing"] == oracles.Cell(2, 2.0, 25.0)
 
 
 def test_coordination_ignores_self_ratings():
-    ratings = ratings_frame([("Sales", "Sales", 5), ("Product", "Sales", 1)])
-
-    assert received_coordination(ratings).at["Sales", "mean"] == 1.0
+    assert oracles.received_coordination([("Sales", "Sales", 5), ("Product", "Sales", 1)])["Sales"].mean == 1.0
 
 
-def test_coordination_rejects_out_of_scale_ratings():
-    with pytest.raises(ValueError):
-        coordination_matrix(ratings_frame([("Sales", "Product", 6)]))
-    with pytest.raises(ValueError):
-        received_coordination(pd.DataFrame({"rater_team": ["Sales"], "value": [3]}))
+def test_asymmetry_worked_example_matches_docs():
+    means = {pair: c.mean for pair, c in oracles.coordination_cells(DOC_RATINGS).items()}
+    expected = [("Marketing", "Sales", 4.5, 2.0, 2.5), ("Product", "Sales", 4.0, 4.0, 0.0)]
+
+    assert oracles.asymmetry(means) == expected
+    assert [tuple(r) for r in asymmetry(pd.Series(means).unstack()).itertuples(index=False)] == expected
 
 
 def test_asymmetry_skips_suppressed_and_one_way_pairs():
@@ -364,247 +290,71 @@ def test_asymmetry_skips_suppressed_and_one_way_pairs():
     assert asymmetry(mean).empty
 
 
+def test_asymmetry_matches_the_oracle_on_random_matrices():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        teams = list(range(6))
+        means = {(a, b): float(rng.integers(2, 11)) / 2 for a in teams for b in teams if a != b and rng.random() < 0.5}
+        if not means:
+            continue
+        got = [tuple(r) for r in asymmetry(pd.Series(means).unstack()).itertuples(index=False)]
+        assert got == oracles.asymmetry(means)
+
+
 # --------------------------------------------------------------------------
-# Driver analysis
+# Drivers
 # --------------------------------------------------------------------------
 
-DOC_RESPONDENTS = pd.DataFrame(
-    {
-        "communication": [0, 50, 100, 0, 50, 100],
-        "enps": [0, 10, 5, 0, 10, 5],
-        "alignment": [50, 100, 50, 50, 0, 50],
-    }
-)
+DOC_RESPONDENTS = {
+    "communication": [0, 50, 100, 0, 50, 100],
+    "enps": [0, 10, 5, 0, 10, 5],
+    "alignment": [50, 100, 50, 50, 0, 50],
+}
+
+
+def _sums(x, y) -> tuple[float, ...]:
+    x, y = np.asarray(list(x), float), np.asarray(list(y), float)
+    return len(x), x.sum(), y.sum(), (x * x).sum(), (y * y).sum(), (x * y).sum()
 
 
 def test_driver_analysis_worked_example_matches_docs():
-    drivers = driver_analysis(DOC_RESPONDENTS, min_respondents=6)
+    drivers = oracles.driver_analysis(DOC_RESPONDENTS, min_respondents=6)
 
-    assert drivers.index.tolist() == ["communication"]
-    assert drivers.at["communication", "enps"] == pytest.approx(0.5)
-    assert drivers.at["communication", "alignment"] == pytest.approx(0.0)
-
-
-def test_driver_analysis_is_empty_below_thirty_respondents():
-    drivers = driver_analysis(DOC_RESPONDENTS)
-
-    assert drivers.empty
-    assert drivers.columns.tolist() == ["enps", "alignment"]
+    assert drivers == {"communication": {"enps": pytest.approx(0.5), "alignment": pytest.approx(0.0)}}
+    assert oracles.driver_analysis(DOC_RESPONDENTS) == {}  # below the default 30
 
 
-def test_driver_analysis_with_thirty_respondents_correlates():
+def test_pearson_from_sums_worked_example_matches_docs():
+    communication, enps, alignment = DOC_RESPONDENTS.values()
+
+    assert _sums(communication, enps) == (6, 300, 30, 25_000, 250, 2_000)
+    assert pearson_from_sums(*_sums(communication, enps), min_pairs=6) == pytest.approx(0.5)
+    assert pearson_from_sums(*_sums(communication, alignment), min_pairs=6) == pytest.approx(0.0)
+    assert math.isnan(pearson_from_sums(*_sums(communication, enps)))  # default minimum 30
+
+
+def test_pearson_from_sums_adds_up_like_the_textbook_formula():
     rng = np.random.default_rng(7)
-    communication = rng.integers(0, 101, 30).astype(float)
-    frame = pd.DataFrame(
-        {
-            "communication": communication,
-            "resilience": 100 - communication,
-            "flat": 50.0,
-            "enps": communication / 10,
-            "alignment": rng.integers(0, 101, 30).astype(float),
-        }
-    )
+    x = rng.integers(1, 6, 200).astype(float)
+    y = np.clip(np.rint(x * 2 + rng.normal(0, 2, 200)), 0, 10)
 
-    drivers = driver_analysis(frame)
+    halves = np.add(_sums(x[:80], y[:80]), _sums(x[80:], y[80:]))  # teams roll up
 
-    assert drivers.at["communication", "enps"] == pytest.approx(1.0)
-    assert drivers.at["resilience", "enps"] == pytest.approx(-1.0)
-    assert math.isnan(drivers.at["flat", "enps"])  # no variation, no correlation
+    assert pearson_from_sums(*halves) == pytest.approx(oracles.pearson(x.tolist(), y.tolist(), 30))
 
 
-def test_driver_analysis_needs_enough_complete_pairs():
-    frame = DOC_RESPONDENTS.astype(float)
-    frame.loc[0, "communication"] = np.nan
-
-    drivers = driver_analysis(frame, min_respondents=6)
-
-    assert math.isnan(drivers.at["communication", "enps"])
+def test_a_column_that_does_not_vary_has_no_driver():
+    assert math.isnan(pearson_from_sums(*_sums([3] * 40, range(40))))
+    assert oracles.pearson([3.0] * 40, list(range(40)), 30) is None
+    skipped = [None] + [float(v) for v in range(1, 40)]
+    assert oracles.pearson(skipped, list(range(40)), 40) is None  # 39 complete pairs
 
 
-def test_driver_analysis_rejects_missing_outcome_and_tiny_minimum():
+def test_driver_minimum_below_the_anonymity_floor_is_refused():
     with pytest.raises(ValueError):
-        driver_analysis(DOC_RESPONDENTS.drop(columns="enps"))
+        pearson_from_sums(*_sums([1, 2], [1, 2]), min_pairs=2)
     with pytest.raises(ValueError):
-        driver_analysis(DOC_RESPONDENTS, min_respondents=2)
-
-
-# --------------------------------------------------------------------------
-# Anonymity thresholds
-# --------------------------------------------------------------------------
-
-
-def test_suppression_worked_example_matches_docs():
-    assert suppressed(4, 5) is True
-    assert suppressed(5, 5) is False
-
-
-def test_suppression_refuses_threshold_below_three():
-    with pytest.raises(ValueError):
-        suppressed(10, 2)
-
-
-def test_comment_threshold_worked_example_matches_docs():
-    assert suppressed(8, 5) is False
-    assert comment_threshold_ok(8, 10, score_threshold=5) is False
-    assert comment_threshold_ok(4, 3, score_threshold=5) is False
-    assert comment_threshold_ok(10, 10, score_threshold=5) is True
-
-
-# --------------------------------------------------------------------------
-# Differencing protection
-# --------------------------------------------------------------------------
-
-
-def test_differencing_parent_and_all_but_one_child_worked_example_matches_docs():
-    scopes = [
-        Scope("Product", 23, [["Web", "Mobile", "Data"]]),
-        Scope("Web", 12),
-        Scope("Mobile", 7),
-        Scope("Data", 4),
-    ]
-
-    assert protect_differencing(scopes, 5) == {"Data", "Mobile"}
-
-
-def test_differencing_department_minus_only_shown_team_worked_example_matches_docs():
-    scopes = [Scope("Sales", 14, [["SDR"]]), Scope("SDR", 11)]
-
-    assert protect_differencing(scopes, 5) == {"SDR"}
-
-
-def test_differencing_layers_of_organization_worked_example_matches_docs():
-    scopes = [
-        Scope("org", 60, [["Sales", "Product"], ["executive", "manager", "individual contributor"]]),
-        Scope("Sales", 25),
-        Scope("Product", 35),
-        Scope("executive", 4),
-        Scope("manager", 12),
-        Scope("individual contributor", 44),
-    ]
-
-    assert protect_differencing(scopes, 5) == {"executive", "manager"}
-
-
-def test_differencing_fixed_point_worked_example_matches_docs():
-    scopes = [
-        Scope("P", 20, [["A", "B"]]),
-        Scope("A", 12),
-        Scope("B", 6, [["B1"]]),
-        Scope("B1", 5),
-    ]
-
-    assert protect_differencing(scopes, 5) == {"B", "B1"}
-
-
-def test_differencing_all_suppressed_worked_example_matches_docs():
-    scopes = [Scope("dept", 4, [["t1", "t2"]]), Scope("t1", 3), Scope("t2", 1)]
-
-    assert protect_differencing(scopes, 5) == {"dept", "t1", "t2"}
-
-
-def test_differencing_leaves_clean_hierarchy_alone():
-    scopes = [
-        Scope("dept", 30, [["t1", "t2"]]),
-        Scope("t1", 10, [["t1a", "t1b"]]),
-        Scope("t2", 20),
-        Scope("t1a", 5),
-        Scope("t1b", 5),
-    ]
-
-    assert protect_differencing(scopes, 5) == set()
-
-
-def test_differencing_residual_of_zero_is_not_a_leak():
-    scopes = [Scope("dept", 10, [["t1", "t2"]]), Scope("t1", 5), Scope("t2", 5)]
-
-    assert protect_differencing(scopes, 5) == set()
-
-
-def test_differencing_does_not_subtract_from_a_hidden_parent():
-    # Mobile (7) is hidden by complementary suppression; Mobile minus iOS would
-    # leave its 2 direct members, but Mobile's own figure is never shown.
-    scopes = [
-        Scope("Product", 23, [["Web", "Mobile", "Data"]]),
-        Scope("Web", 12),
-        Scope("Mobile", 7, [["iOS"]]),
-        Scope("Data", 4),
-        Scope("iOS", 5),
-    ]
-
-    assert protect_differencing(scopes, 5) == {"Data", "Mobile"}
-
-
-def test_differencing_breaks_ties_by_input_order():
-    def scopes(first, second):
-        return [
-            Scope("dept", 22, [[first, second, "small"]]),
-            Scope(first, 10),
-            Scope(second, 10),
-            Scope("small", 2),
-        ]
-
-    assert protect_differencing(scopes("x", "y"), 5) == {"small", "x"}
-    assert protect_differencing(scopes("y", "x"), 5) == {"small", "y"}
-
-
-def test_differencing_descends_several_levels_through_hidden_scopes():
-    # org = 2 direct + A 10 + B 8; B = 1 direct + C 7; C = 1 direct + D 6.
-    # Hiding B lets org − A − C leave 3; hiding C lets org − A − D leave 4.
-    scopes = [
-        Scope("org", 20, [["A", "B"]]),
-        Scope("A", 10),
-        Scope("B", 8, [["C"]]),
-        Scope("C", 7, [["D"]]),
-        Scope("D", 6),
-    ]
-
-    assert protect_differencing(scopes, 5) == {"B", "C", "D"}
-
-
-def test_differencing_result_has_no_small_residual_anywhere():
-    rng = np.random.default_rng(11)
-    for _ in range(50):
-        own = {team: int(rng.integers(0, 8)) for team in range(12)}
-        parent_of = {0: None} | {team: int(rng.integers(0, team)) for team in range(1, 12)}
-        totals = rollup_subtrees(parent_of, own)
-        children = {team: [c for c, p in parent_of.items() if p == team] for team in parent_of}
-        scopes = [Scope(team, totals[team], [children[team]] if children[team] else []) for team in parent_of]
-
-        hidden = protect_differencing(scopes, 5)
-
-        assert all(totals[t] >= 5 for t in parent_of if t not in hidden)
-        for parent in parent_of:
-            if parent in hidden:
-                continue
-            subtractable = _subtractable(parent, children, hidden, totals)
-            assert not 0 < totals[parent] - subtractable < 5
-
-
-def _subtractable(team, children, hidden, totals):
-    """Brute force: respondents an attacker can subtract below a shown team."""
-    total = 0
-    for child in children[team]:
-        total += totals[child] if child not in hidden else _subtractable(child, children, hidden, totals)
-    return total
-
-
-def test_differencing_accepts_a_child_listed_in_two_groups_of_one_parent():
-    scopes = [Scope("org", 20, [["A", "B"], ["A", "C"]]), Scope("A", 10), Scope("B", 10), Scope("C", 8)]
-
-    assert protect_differencing(scopes, 5) == {"C"}
-
-
-def test_differencing_rejects_invalid_hierarchies():
-    with pytest.raises(ValueError, match="duplicate"):
-        protect_differencing([Scope("a", 5), Scope("a", 6)], 5)
-    with pytest.raises(ValueError, match="unknown"):
-        protect_differencing([Scope("a", 5, [["b"]])], 5)
-    with pytest.raises(ValueError, match="outnumber"):
-        protect_differencing([Scope("a", 5, [["b"]]), Scope("b", 6)], 5)
-    with pytest.raises(ValueError, match="cycle"):
-        protect_differencing([Scope("a", 5, [["b"]]), Scope("b", 5, [["a"]])], 5)
-    with pytest.raises(ValueError):
-        protect_differencing([Scope("a", 5)], 2)
+        oracles.driver_analysis(DOC_RESPONDENTS, min_respondents=2)
 
 
 # --------------------------------------------------------------------------
@@ -614,15 +364,14 @@ def test_differencing_rejects_invalid_hierarchies():
 
 def test_rollup_subtrees_sums_histograms_up_the_tree():
     parent_of = {"org": None, "sales": "org", "sdr": "sales", "product": "org"}
-    own = {"sales": likert_histogram([5, 4]), "sdr": likert_histogram([1]), "product": likert_histogram([3])}
+    own = {"sales": np.array([0, 0, 0, 0, 1, 1]), "sdr": np.array([0, 1, 0, 0, 0, 0]), "product": np.array([0] * 6)}
 
     totals = rollup_subtrees(parent_of, own)
 
-    assert np.array_equal(totals["org"], likert_histogram([5, 4, 1, 3]))
-    assert np.array_equal(totals["sales"], likert_histogram([5, 4, 1]))
-    assert np.array_equal(totals["sdr"], likert_histogram([1]))
+    assert totals["org"].tolist() == [0, 1, 0, 0, 1, 1]
+    assert totals["sales"].tolist() == [0, 1, 0, 0, 1, 1]
     totals["sdr"][1] = 99
-    assert np.array_equal(own["sdr"], likert_histogram([1]))  # results never alias inputs
+    assert own["sdr"][1] == 1  # results never alias inputs
 
 
 def test_rollup_subtrees_counts_respondents_and_handles_deep_trees():
@@ -657,9 +406,39 @@ def test_team_depths_for_gap_by_depth():
     }
 
 
-def test_scoring_module_imports_no_django():
-    tree = ast.parse(Path(scoring.__file__).read_text(encoding="utf-8"))
-    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+# --------------------------------------------------------------------------
+# One implementation per figure
+# --------------------------------------------------------------------------
 
-    assert not [name for name in imported if name.split(".")[0] == "django"]
+
+def _imports(path: str) -> list[str]:
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    return names + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+
+
+def test_scoring_module_imports_no_django():
+    assert not [name for name in _imports(scoring.__file__) if name.split(".")[0] == "django"]
+
+
+def test_every_public_scoring_function_has_a_production_caller():
+    """The scalar copies live in tests/insights/oracles.py; what stays in scoring.py runs."""
+    root = Path(scoring.__file__).parent.parent
+    sources = [
+        p.read_text(encoding="utf-8")
+        for app in ("insights", "leadership", "reviews", "rhythm", "surveys", "peakos")
+        for p in (root / app).rglob("*.py")
+        if p.name != "scoring.py"
+    ]
+    tree = ast.parse(Path(scoring.__file__).read_text(encoding="utf-8"))
+    public = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+
+    assert public
+    assert [name for name in public if not any(f"scoring.{name}" in text for text in sources)] == []
+
+
+def test_production_never_imports_the_oracles():
+    root = Path(scoring.__file__).parent.parent
+    for app in ("insights", "leadership", "reviews", "rhythm", "surveys", "peakos"):
+        for path in (root / app).rglob("*.py"):
+            assert not [n for n in _imports(str(path)) if n.startswith("tests")], path

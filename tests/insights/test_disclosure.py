@@ -1,101 +1,195 @@
-"""The vectorised and additive forms in insights/scoring.py agree with the scalar formulas,
-and the incremental differencing protection gives the reference algorithm's answer."""
+"""The disclosure rules of docs/scoring.md ("Anonymity rules", "Differencing protection"):
+the thresholds, the hierarchy plan's worked examples, and the incremental plan against the
+reference algorithm (re-examine every scope after each suppression)."""
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterable
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from insights.disclosure import DifferencingPlan, Scope, protect_differencing
-from insights.scoring import (
-    driver_analysis,
-    enps_summary,
-    likert_summary,
-    pearson_from_sums,
-    summaries,
-)
+from insights.disclosure import DifferencingPlan, Scope, comment_threshold_ok, protect_differencing, suppressed
+from insights.scoring import rollup_subtrees
 
 # --------------------------------------------------------------------------
-# summaries()
+# Anonymity thresholds
 # --------------------------------------------------------------------------
 
 
-def _close(a: float, b: float | None) -> bool:
-    return (b is None and math.isnan(a)) or (b is not None and a == pytest.approx(b))
+def test_suppression_worked_example_matches_docs():
+    assert suppressed(4, 5) is True
+    assert suppressed(5, 5) is False
 
 
-def test_summaries_match_likert_summary_for_every_histogram():
-    rng = np.random.default_rng(1)
-    hists = rng.integers(0, 6, size=(40, 6))
-    hists[:, 0] = 0
-    hists[3] = 0  # an empty one
-    out = summaries(hists.reshape(4, 10, 6))
-    for i, hist in enumerate(hists):
-        one = likert_summary(hist)
-        j, k = divmod(i, 10)
-        assert out.n[j, k] == one.n
-        assert _close(out.mean[j, k], one.mean)
-        assert _close(out.score[j, k], one.score)
-        assert _close(out.favorable_share[j, k], one.favorable_share)
-        assert _close(out.unfavorable_share[j, k], one.unfavorable_share)
-        assert _close(out.spread[j, k], one.spread)
-
-
-def test_summaries_of_zero_to_ten_histograms_give_enps():
-    hist = np.array([0, 0, 0, 1, 0, 1, 2, 3, 3, 4, 6])  # the docs' eNPS example
-    out = summaries(np.stack([hist, np.zeros(11, dtype=int)]))
-    one = enps_summary(hist)
-    assert out.score[0] == pytest.approx(30.0)
-    assert out.favorable_share[0] == pytest.approx(one.promoters_share)
-    assert out.unfavorable_share[0] == pytest.approx(one.detractors_share)
-    assert math.isnan(out.score[1]) and out.n[1] == 0
-
-
-def test_summaries_reject_malformed_histograms():
+def test_suppression_refuses_threshold_below_three():
     with pytest.raises(ValueError):
-        summaries(np.zeros((3, 5), dtype=int))
-    with pytest.raises(ValueError):
-        summaries(np.array([[1, 0, 0, 0, 0, 0]]))
-    with pytest.raises(ValueError):
-        summaries(np.array([[0, 1.5, 0, 0, 0, 0]]))
+        suppressed(10, 2)
+
+
+def test_comment_threshold_worked_example_matches_docs():
+    assert suppressed(8, 5) is False
+    assert comment_threshold_ok(8, 10, score_threshold=5) is False
+    assert comment_threshold_ok(4, 3, score_threshold=5) is False
+    assert comment_threshold_ok(10, 10, score_threshold=5) is True
 
 
 # --------------------------------------------------------------------------
-# pearson_from_sums()
+# Differencing protection
 # --------------------------------------------------------------------------
 
 
-def _sums(x: Iterable[float], y: Iterable[float]) -> tuple[float, ...]:
-    x, y = np.asarray(list(x), float), np.asarray(list(y), float)
-    return len(x), x.sum(), y.sum(), (x * x).sum(), (y * y).sum(), (x * y).sum()
+def test_differencing_parent_and_all_but_one_child_worked_example_matches_docs():
+    scopes = [
+        Scope("Product", 23, [["Web", "Mobile", "Data"]]),
+        Scope("Web", 12),
+        Scope("Mobile", 7),
+        Scope("Data", 4),
+    ]
+
+    assert protect_differencing(scopes, 5) == {"Data", "Mobile"}
 
 
-def test_pearson_from_sums_worked_example_matches_docs():
-    communication = [0, 50, 100, 0, 50, 100]
-    enps_answers = [0, 10, 5, 0, 10, 5]
-    alignment = [50, 100, 50, 50, 0, 50]
-    assert pearson_from_sums(*_sums(communication, enps_answers), min_pairs=6) == pytest.approx(0.5)
-    assert pearson_from_sums(*_sums(communication, alignment), min_pairs=6) == pytest.approx(0.0)
-    assert math.isnan(pearson_from_sums(*_sums(communication, enps_answers)))  # default minimum 30
+def test_differencing_department_minus_only_shown_team_worked_example_matches_docs():
+    scopes = [Scope("Sales", 14, [["SDR"]]), Scope("SDR", 11)]
+
+    assert protect_differencing(scopes, 5) == {"SDR"}
 
 
-def test_pearson_from_sums_adds_up_like_driver_analysis():
-    rng = np.random.default_rng(7)
-    x = rng.integers(1, 6, 200).astype(float)
-    y = np.clip(np.rint(x * 2 + rng.normal(0, 2, 200)), 0, 10)
-    # Sums of two halves added == sums of the whole: teams roll up.
-    halves = np.add(_sums(x[:80], y[:80]), _sums(x[80:], y[80:]))
-    expected = driver_analysis(pd.DataFrame({"d": x, "enps": y, "alignment": x}), outcomes=("enps", "alignment"))
-    assert pearson_from_sums(*halves) == pytest.approx(expected.at["d", "enps"])
+def test_differencing_layers_of_organization_worked_example_matches_docs():
+    scopes = [
+        Scope("org", 60, [["Sales", "Product"], ["executive", "manager", "individual contributor"]]),
+        Scope("Sales", 25),
+        Scope("Product", 35),
+        Scope("executive", 4),
+        Scope("manager", 12),
+        Scope("individual contributor", 44),
+    ]
+
+    assert protect_differencing(scopes, 5) == {"executive", "manager"}
 
 
-def test_pearson_from_sums_is_nan_for_a_constant_column():
-    assert math.isnan(pearson_from_sums(*_sums([3] * 40, range(40))))
+def test_differencing_fixed_point_worked_example_matches_docs():
+    scopes = [
+        Scope("P", 20, [["A", "B"]]),
+        Scope("A", 12),
+        Scope("B", 6, [["B1"]]),
+        Scope("B1", 5),
+    ]
+
+    assert protect_differencing(scopes, 5) == {"B", "B1"}
+
+
+def test_differencing_all_suppressed_worked_example_matches_docs():
+    scopes = [Scope("dept", 4, [["t1", "t2"]]), Scope("t1", 3), Scope("t2", 1)]
+
+    assert protect_differencing(scopes, 5) == {"dept", "t1", "t2"}
+
+
+def test_differencing_leaves_clean_hierarchy_alone():
+    scopes = [
+        Scope("dept", 30, [["t1", "t2"]]),
+        Scope("t1", 10, [["t1a", "t1b"]]),
+        Scope("t2", 20),
+        Scope("t1a", 5),
+        Scope("t1b", 5),
+    ]
+
+    assert protect_differencing(scopes, 5) == set()
+
+
+def test_differencing_residual_of_zero_is_not_a_leak():
+    scopes = [Scope("dept", 10, [["t1", "t2"]]), Scope("t1", 5), Scope("t2", 5)]
+
+    assert protect_differencing(scopes, 5) == set()
+
+
+def test_differencing_does_not_subtract_from_a_hidden_parent():
+    # Mobile (7) is hidden by complementary suppression; Mobile minus iOS would
+    # leave its 2 direct members, but Mobile's own figure is never shown.
+    scopes = [
+        Scope("Product", 23, [["Web", "Mobile", "Data"]]),
+        Scope("Web", 12),
+        Scope("Mobile", 7, [["iOS"]]),
+        Scope("Data", 4),
+        Scope("iOS", 5),
+    ]
+
+    assert protect_differencing(scopes, 5) == {"Data", "Mobile"}
+
+
+def test_differencing_breaks_ties_by_input_order():
+    def scopes(first, second):
+        return [
+            Scope("dept", 22, [[first, second, "small"]]),
+            Scope(first, 10),
+            Scope(second, 10),
+            Scope("small", 2),
+        ]
+
+    assert protect_differencing(scopes("x", "y"), 5) == {"small", "x"}
+    assert protect_differencing(scopes("y", "x"), 5) == {"small", "y"}
+
+
+def test_differencing_descends_several_levels_through_hidden_scopes():
+    # org = 2 direct + A 10 + B 8; B = 1 direct + C 7; C = 1 direct + D 6.
+    # Hiding B lets org − A − C leave 3; hiding C lets org − A − D leave 4.
+    scopes = [
+        Scope("org", 20, [["A", "B"]]),
+        Scope("A", 10),
+        Scope("B", 8, [["C"]]),
+        Scope("C", 7, [["D"]]),
+        Scope("D", 6),
+    ]
+
+    assert protect_differencing(scopes, 5) == {"B", "C", "D"}
+
+
+def test_differencing_result_has_no_small_residual_anywhere():
+    rng = np.random.default_rng(11)
+    for _ in range(50):
+        own = {team: int(rng.integers(0, 8)) for team in range(12)}
+        parent_of = {0: None} | {team: int(rng.integers(0, team)) for team in range(1, 12)}
+        totals = rollup_subtrees(parent_of, own)
+        children = {team: [c for c, p in parent_of.items() if p == team] for team in parent_of}
+        scopes = [Scope(team, totals[team], [children[team]] if children[team] else []) for team in parent_of]
+
+        hidden = protect_differencing(scopes, 5)
+
+        assert all(totals[t] >= 5 for t in parent_of if t not in hidden)
+        for parent in parent_of:
+            if parent in hidden:
+                continue
+            subtractable = _subtractable(parent, children, hidden, totals)
+            assert not 0 < totals[parent] - subtractable < 5
+
+
+def _subtractable(team, children, hidden, totals):
+    """Brute force: respondents an attacker can subtract below a shown team."""
+    total = 0
+    for child in children[team]:
+        total += totals[child] if child not in hidden else _subtractable(child, children, hidden, totals)
+    return total
+
+
+def test_differencing_accepts_a_child_listed_in_two_groups_of_one_parent():
+    scopes = [Scope("org", 20, [["A", "B"], ["A", "C"]]), Scope("A", 10), Scope("B", 10), Scope("C", 8)]
+
+    assert protect_differencing(scopes, 5) == {"C"}
+
+
+def test_differencing_rejects_invalid_hierarchies():
+    with pytest.raises(ValueError, match="duplicate"):
+        protect_differencing([Scope("a", 5), Scope("a", 6)], 5)
+    with pytest.raises(ValueError, match="unknown"):
+        protect_differencing([Scope("a", 5, [["b"]])], 5)
+    with pytest.raises(ValueError, match="outnumber"):
+        protect_differencing([Scope("a", 5, [["b"]]), Scope("b", 6)], 5)
+    with pytest.raises(ValueError, match="cycle"):
+        protect_differencing([Scope("a", 5, [["b"]]), Scope("b", 5, [["a"]])], 5)
+    with pytest.raises(ValueError):
+        protect_differencing([Scope("a", 5)], 2)
 
 
 # --------------------------------------------------------------------------
