@@ -40,6 +40,15 @@ else:
 # SECRET_KEY. Change it only between rounds (an open round's invitations would work again).
 SUBMISSION_GUARD_KEY = env.str("SUBMISSION_GUARD_KEY", default="")
 
+# Single sign-on (identity/): the Fernet key(s) encrypting identity providers' client secrets
+# (comma-separated to rotate: the first encrypts, all decrypt; any string works, a key is
+# derived from it). Empty: derived from SECRET_KEY. Losing it means re-entering the secrets.
+IDENTITY_SECRET_KEY = env.str("IDENTITY_SECRET_KEY", default="")
+# Whether Peak OS may call identity providers on private, loopback or link-local addresses
+# or over plain http (identity/net.py). Off: an owner cannot make the server fetch internal
+# URLs. Turn it on for a provider inside your own network; the test suite turns it on.
+IDENTITY_ALLOW_PRIVATE_ADDRESSES = env.bool("IDENTITY_ALLOW_PRIVATE_ADDRESSES", default=False)
+
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -72,6 +81,7 @@ INSTALLED_APPS = [
     "reviews",
     "rhythm",
     "leadership",
+    "identity",
     "insights",
     "insights.dashboards",
 ]

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from identity import views as identity_views
+from identity.forms import PasswordLoginForm
 from leadership import views as leadership_views
 from peakos import api_token_views, mfa_views, ops_views, views
 from peakos.lockout import client_ip, invitation_token, posted_email, throttle
@@ -20,6 +22,7 @@ org_patterns = [
     path("settings/", views.org_settings, name="org_settings"),
     path("settings/export/", views.org_export, name="org_export"),
     path("settings/delete/", views.org_delete, name="org_delete"),
+    path("settings/sso/", include("identity.urls")),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
@@ -43,9 +46,16 @@ urlpatterns = [
     path("dev/mail/<str:mail_id>/", ops_views.dev_mail_detail, name="dev_mail_detail"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PasswordLoginForm),
         name="login",
     ),
+    # Django's logout, then the identity provider's when the session came from single sign-on.
+    path("accounts/logout/", identity_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (identity/): public, before any organization is chosen. The parameter is not
+    # ``org_slug`` on purpose: TenantMiddleware would ask a login of whoever comes to log in.
+    path("accounts/sso/", identity_views.sso_discover, name="sso_discover"),
+    path("o/<slug:sso_slug>/login/", identity_views.sso_login, name="sso_login"),
+    path("o/<slug:sso_slug>/login/callback/", identity_views.sso_callback, name="sso_callback"),
     # Password reset and invitation acceptance never authenticate, so the login lockout does not
     # cover them: their POSTs are throttled per address and per e-mail / invitation (peakos/lockout.py).
     path(

@@ -92,6 +92,9 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "survey_privacy": "the privacy page of a survey link: the token names the organization; shows its thresholds only",
     "privacy": "the employee privacy page with the default thresholds, no data",
     "feedback_answer": "public 360 feedback link: the token (only its hash is stored) names the organization",
+    "sso_discover": "the login page's SSO button: sends an e-mail domain to its organization's sign-in, no data",
+    "sso_login": "single sign-on start: redirects to the organization's identity provider, shows no data",
+    "sso_callback": "single sign-on answer: the state in this browser's session and the ID token name the login",
 }
 
 ADMIN_PREFIX = "admin/"
