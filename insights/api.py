@@ -13,9 +13,8 @@ import django_filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from insights import vocabulary
+from insights import access, vocabulary
 from insights.models import CoordinationCell, ScopeKind, Severity, Signal, SignalKind, SignalStatus, Snapshot
-from peakos import permissions
 from peakos.api_base import IdFilter, OrgReadOnlyViewSet, read_schema
 from peakos.models import Layer
 from surveys.models import Dimension
@@ -213,7 +212,7 @@ class SnapshotViewSet(OrgReadOnlyViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return Snapshot.objects.none()
-        return Snapshot.objects.filter(permissions.visible_scopes_filter(self.membership)).select_related("round")
+        return Snapshot.objects.filter(access.visible_scopes_filter(self.membership)).select_related("round")
 
 
 COORDINATION_EXAMPLE = {
@@ -256,7 +255,7 @@ class CoordinationViewSet(OrgReadOnlyViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return CoordinationCell.objects.none()
-        return CoordinationCell.objects.filter(permissions.visible_coordination_filter(self.membership))
+        return CoordinationCell.objects.filter(access.visible_coordination_filter(self.membership))
 
 
 SIGNAL_EXAMPLE = {
@@ -298,4 +297,4 @@ class SignalViewSet(OrgReadOnlyViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return Signal.objects.none()
-        return Signal.objects.filter(permissions.visible_scopes_filter(self.membership))
+        return Signal.objects.filter(access.visible_scopes_filter(self.membership))

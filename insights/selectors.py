@@ -53,6 +53,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from insights import access
 from insights.models import (
     TEAM_SCOPE_KINDS,
     CoordinationCell,
@@ -135,12 +136,12 @@ class Viewer:
     def scopes_q(self) -> Q:
         if self.visible is None:
             return Q()
-        return permissions.visible_scopes_filter(self.membership, visible=self.visible)
+        return access.visible_scopes_filter(self.membership, visible=self.visible)
 
     def coordination_q(self) -> Q:
         if self.visible is None:
             return Q()
-        return permissions.visible_coordination_filter(self.membership, visible=self.visible)
+        return access.visible_coordination_filter(self.membership, visible=self.visible)
 
 
 # --------------------------------------------------------------------------

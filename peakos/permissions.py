@@ -1,4 +1,6 @@
-"""Role rules, in one place. Views, templates and the API ask these functions.
+"""Roles and the rule mechanism. Views, templates, services and the API ask rules.
+
+What a role may do in the organization, decided here:
 
 * owner / admin: manage everything in their organization and see all results;
 * leader: sees all results, approves reviews, manages nothing;
@@ -6,15 +8,28 @@
 * member: sees organization-level results only.
 
 Only an owner changes the organization's privacy settings (thresholds).
+
+A *rule* is a function ``(membership)`` or ``(membership, obj)`` that answers True or False.
+This module holds the organization's rules (roles, the teams a member sees or leads) and the
+mechanism; each app keeps the rules of its own objects in its ``access.py``, built on these:
+``reviews/access.py`` (reviews, asks, actions), ``insights/access.py`` (which result rows a
+member reads), ``rhythm/access.py``, ``leadership/access.py``. An app registers what a denial
+says with ``@rule("message")``; ``require`` (a view decorator over a one-argument rule),
+``check`` and ``get_for`` (a lookup with access, as healthchecks' ``_get_rw_check_for_user``)
+raise ``PermissionDenied`` with that message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
 
-from peakos.models import Membership, Role
+from peakos.models import Membership, Person, Role, Team
 from peakos.selectors import subtree_ids, team_tree
 
 MANAGING_ROLES = frozenset({Role.OWNER, Role.ADMIN})
@@ -62,8 +77,6 @@ def visible_team_ids(membership: Membership | None, *, tree=None) -> set[int] | 
         return None
     if membership.role != Role.MANAGER:
         return set()
-    from peakos.models import Team
-
     led = list(
         Team.objects.filter(lead__user_id=membership.user_id, organization_id=membership.organization_id).values_list(
             "id", flat=True
@@ -97,63 +110,7 @@ def can_see_people(membership: Membership | None) -> bool:
     return can_see_all_results(membership)
 
 
-def can_see_layers(membership: Membership | None) -> bool:
-    """Layer and depth results (cross-sections of the whole organization, e.g. the translation gap by layer)."""
-    return can_see_all_results(membership)
-
-
-_NOT_GIVEN = object()
-
-
-def visible_scopes_filter(membership: Membership | None, *, visible=_NOT_GIVEN):
-    """``can_see_team`` as a Q over insights rows (Snapshot, Signal, ...), for lists in one query.
-
-    Organization-wide rows for every member; team rows for the teams the member sees; layer and
-    depth rows (cross-sections of the whole organization) for those who see all results.
-    ``visible``: the member's ``visible_team_ids`` when the caller already has it (pages that
-    filter several queries look it up once).
-    """
-    from django.db.models import Q
-
-    if membership is None:
-        return Q(pk__in=[])
-    if visible is _NOT_GIVEN:
-        visible = visible_team_ids(membership)
-    if visible is None:
-        return Q()
-    return Q(scope_kind="organization") | Q(team_id__in=visible)
-
-
-def visible_coordination_filter(membership: Membership | None, *, visible=_NOT_GIVEN):
-    """A coordination cell is team-level: visible when its rated or its rating team is a team the member sees."""
-    from django.db.models import Q
-
-    if visible is _NOT_GIVEN:
-        visible = visible_team_ids(membership)
-    if visible is None:
-        return Q()
-    return Q(rated_team_id__in=visible) | Q(rater_team_id__in=visible)
-
-
-def require(check):
-    """View decorator: ``@require(can_manage)`` raises 403 when the check fails.
-
-    Non-members never get here: the tenant middleware already answered 404.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not check(getattr(request, "membership", None)):
-                raise PermissionDenied("Your role does not allow this.")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-# --- Business reviews and actions (reviews app) -------------------------------------------------
+# --- Teams a person leads or belongs to (the reviews, rhythm and insights rules build on these) ---
 
 
 def leads_team(membership: Membership | None, team) -> bool:
@@ -167,8 +124,6 @@ def own_team_ids(membership: Membership | None) -> set[int]:
     """Teams of the Person records linked to this user in this organization."""
     if membership is None:
         return set()
-    from peakos.models import Person
-
     return set(
         Person.objects.filter(
             organization_id=membership.organization_id, user_id=membership.user_id, team_id__isnull=False
@@ -176,82 +131,70 @@ def own_team_ids(membership: Membership | None) -> set[int]:
     )
 
 
-def can_open_review_cycle(membership: Membership | None) -> bool:
-    return can_manage(membership)
+# --- The mechanism: what a denial says, and the checks that raise it ---------------------------
+
+DEFAULT_DENIAL = "Your role does not allow this."
+_DENIALS: dict[Callable[..., bool], str] = {}
+
+R = TypeVar("R", bound=Callable[..., bool])
+M = TypeVar("M", bound=Model)
 
 
-def can_approve_review(membership: Membership | None) -> bool:
-    """Leaders, admins and owners approve or return any submitted review."""
-    return can_see_all_results(membership)
+def rule(message: str) -> Callable[[R], R]:
+    """Register what a denial by the decorated rule tells the person (a 403 page, an API error)::
+
+    @permissions.rule("Only leaders approve or return reviews.")
+    def can_approve_review(membership): ...
+    """
+
+    def register(fn: R) -> R:
+        _DENIALS[fn] = message
+        return fn
+
+    return register
 
 
-def can_edit_review(membership: Membership | None, review) -> bool:
-    """Only the team's lead edits and submits its review (the review's state is checked by the service)."""
-    return leads_team(membership, review.team)
+def denial(check_fn: Callable[..., bool]) -> str:
+    """The message a rule registered (``rule``), else the generic one."""
+    return _DENIALS.get(check_fn, DEFAULT_DENIAL)
 
 
-def can_read_review(membership: Membership | None, review) -> bool:
-    """Leaders all; the team lead theirs; managers their subtree; others approved reviews of their own team."""
-    if membership is None:
-        return False
-    if can_see_all_results(membership) or leads_team(membership, review.team):
-        return True
-    if membership.role == Role.MANAGER and can_see_team(membership, review.team_id):
-        return True
-    return review.status == "approved" and review.team_id in own_team_ids(membership)
+def check(membership: Membership | None, obj: M, rule_fn: Callable[[Membership | None, M], bool]) -> M:
+    """``obj`` when ``rule_fn`` grants it to this member, else PermissionDenied with the rule's message."""
+    if not rule_fn(membership, obj):
+        raise PermissionDenied(denial(rule_fn))
+    return obj
 
 
-def readable_reviews_filter(membership: Membership | None):
-    """``can_read_review`` as a Q over BusinessReview, for lists (one query, no per-row checks)."""
-    from django.db.models import Q
+def get_for(
+    membership: Membership | None,
+    queryset: QuerySet[M] | type[M],
+    pk: Any,
+    rule_fn: Callable[[Membership | None, M], bool],
+) -> M:
+    """Lookup with access: the row with this id (a 404 when the organization has none: the scoped
+    manager never finds another's) that ``rule_fn`` lets this member see or change, else
+    PermissionDenied with the rule's message.
 
-    if membership is None:
-        return Q(pk__in=[])
-    if can_see_all_results(membership):
-        return Q()
-    q = Q(team__lead__user_id=membership.user_id)
-    if membership.role == Role.MANAGER:
-        q |= Q(team_id__in=visible_team_ids(membership))
-    return q | Q(status="approved", team_id__in=own_team_ids(membership))
-
-
-def can_see_team_reviews(membership: Membership | None, team) -> bool:
-    """The team page of the reviews app: anyone who may read at least its approved reviews."""
-    if membership is None:
-        return False
-    return leads_team(membership, team) or can_see_team(membership, team.id) or team.id in own_team_ids(membership)
+    Views call it with the plain model; services with a locking queryset (``select_for_update``),
+    so the check is made on the row as it is locked.
+    """
+    return check(membership, get_object_or_404(queryset, pk=pk), rule_fn)
 
 
-def can_answer_ask(membership: Membership | None, team) -> bool:
-    """The asked team's lead answers for the team; admins may answer when a team has no lead."""
-    return leads_team(membership, team) or can_manage(membership)
+def require(check_fn: Callable[[Membership | None], bool]):
+    """View decorator: ``@require(can_manage)`` raises 403 (with the rule's message) when the check fails.
 
+    Non-members never get here: the tenant middleware already answered 404.
+    """
 
-def can_create_action(membership: Membership | None, team_id: int | None) -> bool:
-    """Leaders for any scope; managers for teams in their subtree (not the whole organization)."""
-    if can_see_all_results(membership):
-        return True
-    if membership is None or membership.role != Role.MANAGER or team_id is None:
-        return False
-    return can_see_team(membership, team_id)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check_fn(getattr(request, "membership", None)):
+                raise PermissionDenied(denial(check_fn))
+            return view(request, *args, **kwargs)
 
+        return wrapper
 
-def can_create_actions(membership: Membership | None) -> bool:
-    """Whether to offer "New action" at all."""
-    return can_see_all_results(membership) or (membership is not None and membership.role == Role.MANAGER)
-
-
-def can_edit_action(membership: Membership | None, action) -> bool:
-    """Whoever may create an action for its scope, and the action's owner."""
-    if membership is None:
-        return False
-    if action.owner_id is not None and action.owner.user_id == membership.user_id:
-        return True
-    return can_create_action(membership, action.scope_team_id)
-
-
-def can_see_action(membership: Membership | None, action) -> bool:
-    """Follow-through is visible: organization-wide actions to everyone, team actions to whoever sees the team."""
-    if action.scope_team_id is None:
-        return membership is not None
-    return can_edit_action(membership, action) or can_see_team_reviews(membership, action.scope_team)
+    return decorator

@@ -1,9 +1,9 @@
 """REST API of the reviews app: review cycles (read) and business reviews (read; a team's lead
 writes the draft and submits it).
 
-Reads go through ``reviews.selectors.readable_reviews`` (``permissions.readable_reviews_filter``),
+Reads go through ``reviews.selectors.readable_reviews`` (``access.readable_reviews_filter``),
 so a caller lists exactly the reviews the role rules let them read; writes go through the
-reviews services, which check ``permissions.can_edit_review`` and the review's state. A team's
+reviews services, which check ``access.can_edit_review`` and the review's state. A team's
 lead is a person, so writing needs a logged-in session: an API token (nobody) never leads a team.
 """
 
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from peakos import permissions
 from peakos.api_base import IdFilter, OrgReadOnlyViewSet, OrgViewSet, read_schema
+from reviews import access
 from reviews.models import (
     Ask,
     BusinessReview,
@@ -270,7 +271,7 @@ class BusinessReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     http_method_names = ["get", "put", "post", "head", "options"]
     # Any member may try; the review's team lead is checked on the object (and again by the services).
     action_rules = {"update": permissions.is_member, "submit": permissions.is_member}
-    object_rules = {"update": permissions.can_edit_review, "submit": permissions.can_edit_review}
+    object_rules = {"update": access.can_edit_review, "submit": access.can_edit_review}
     schema_tags = ["reviews"]
 
     def scoped_queryset(self):

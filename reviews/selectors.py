@@ -1,6 +1,6 @@
 """Reads of the reviews app. Set-based: a fixed number of queries per page, none in loops or templates.
 
-Every list that shows reviews filters with ``permissions.readable_reviews_filter``
+Every list that shows reviews filters with ``access.readable_reviews_filter``
 so a person only ever sees the reviews the role rules let them read.
 """
 
@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from peakos import permissions
 from peakos.models import Membership, Person, Priority, PriorityLevel, Team
-from reviews import evidence
+from reviews import access, evidence
 from reviews.models import (
     EDITABLE_STATUSES,
     OPEN_ACTION_STATUSES,
@@ -35,7 +35,7 @@ from reviews.versions import SnapshotDiff, diff_snapshots
 
 
 def readable_reviews(membership: Membership) -> QuerySet[BusinessReview]:
-    return BusinessReview.objects.filter(permissions.readable_reviews_filter(membership))
+    return BusinessReview.objects.filter(access.readable_reviews_filter(membership))
 
 
 def with_metric_counts(qs: QuerySet[BusinessReview]) -> QuerySet[BusinessReview]:
@@ -70,7 +70,7 @@ def reviews_home(membership: Membership, today: date) -> Home:
         .order_by("cycle__due_on")
     )
     to_approve = []
-    if permissions.can_approve_review(membership):
+    if access.can_approve_review(membership):
         to_approve = list(
             BusinessReview.objects.filter(status=ReviewStatus.SUBMITTED)
             .select_related("team", "cycle")

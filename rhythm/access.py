@@ -12,12 +12,7 @@ both see it and the receiving team solves it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Q, QuerySet
 
 from peakos import permissions
 from peakos.models import Membership, Role, Team
@@ -71,11 +66,13 @@ def can_edit_team(membership: Membership | None, team_id: int | None) -> bool:
     return _contains(editable_team_ids(membership), team_id)
 
 
+@permissions.rule("You cannot see this issue.")
 def can_see_issue(membership: Membership | None, issue) -> bool:
     ids = visible_team_ids(membership)
     return _contains(ids, issue.team_id) or _contains(ids, issue.raised_to_id)
 
 
+@permissions.rule("The team the issue is raised to decides what happens to it.")
 def can_solve_issue(membership: Membership | None, issue) -> bool:
     """The team that works on it (the team it was raised to, else its own) solves it."""
     return can_edit_team(membership, issue.owner_team_id)
@@ -86,22 +83,26 @@ def team_id_of(obj) -> int:
     return obj.pk if isinstance(obj, Team) else obj.team_id
 
 
+@permissions.rule("You see the rhythm of your own teams only.")
 def can_see(membership: Membership | None, obj) -> bool:
     """The rhythm row (team, meeting, measurable, to-do) is of a team this member sees."""
     return can_see_team(membership, team_id_of(obj))
 
 
+@permissions.rule("You can only change the rhythm of your own teams.")
 def can_edit(membership: Membership | None, obj) -> bool:
     """The rhythm row is of a team whose rhythm this member edits."""
     return can_edit_team(membership, team_id_of(obj))
 
 
+@permissions.rule("You can only change the scorecards of your own teams.")
 def can_change(membership: Membership | None, obj) -> bool:
     """Edit or archive a measurable (or anything of a team's scorecard): those who edit the team's
     rhythm, and leaders for every team (they keep the organization's scorecards tidy)."""
     return permissions.can_see_all_results(membership) or can_edit(membership, obj)
 
 
+@permissions.rule("You can only change the issues of your own teams.")
 def can_change_issue(membership: Membership | None, issue) -> bool:
     """Edit or archive an issue: either of its teams (the one that raised it, the one it is raised
     to), and leaders for every team. Solving it stays with the team it is raised to."""
@@ -111,39 +112,11 @@ def can_change_issue(membership: Membership | None, issue) -> bool:
     return _contains(ids, issue.team_id) or _contains(ids, issue.raised_to_id)
 
 
-DENIED = {
-    can_see: "You see the rhythm of your own teams only.",
-    can_edit: "You can only change the rhythm of your own teams.",
-    can_see_issue: "You cannot see this issue.",
-    can_solve_issue: "The team the issue is raised to decides what happens to it.",
-    can_change: "You can only change the scorecards of your own teams.",
-    can_change_issue: "You can only change the issues of your own teams.",
-}
-
-M = TypeVar("M", bound=Model)
-
-
-def get_for(
-    membership: Membership | None,
-    queryset: QuerySet[M] | type[M],
-    pk: int,
-    rule: Callable[[Membership | None, M], bool],
-) -> M:
-    """Lookup with access, as healthchecks' ``_get_rw_check_for_user``: the row with this id (a 404
-    when the organization has none: the scoped manager never finds another's) that ``rule`` lets
-    this member see or change, else PermissionDenied with the rule's message.
-
-    Views call it with the plain model; services with a locking queryset (``select_for_update``),
-    so the check is made on the row as it is locked.
-    """
-    return require(membership, get_object_or_404(queryset, pk=pk), rule)
-
-
-def require(membership: Membership | None, obj: M, rule: Callable[[Membership | None, M], bool]) -> M:
-    """``obj`` when ``rule`` grants it to this member, else PermissionDenied with the rule's message."""
-    if not rule(membership, obj):
-        raise PermissionDenied(DENIED.get(rule, "Your role does not allow this."))
-    return obj
+# Lookups with access (peakos.permissions' mechanism, with the messages registered above):
+# ``access.get_for(membership, Model or locking queryset, pk, rule)`` in views and services,
+# ``access.require(membership, obj, rule)`` for an object already loaded.
+get_for = permissions.get_for
+require = permissions.check
 
 
 def can_see_health(membership: Membership | None) -> bool:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
+from insights import access
 from insights.models import ScopeKind
 from insights.selectors import RoundInfo, TeamNode, Viewer, previous_round, rounds_with_results, team_tree
 from insights.vocabulary import ScopeKey
@@ -63,7 +64,7 @@ class Dashboard:
 
     @property
     def can_see_layers(self) -> bool:
-        return permissions.can_see_layers(self.membership)
+        return access.can_see_layers(self.membership)
 
     @property
     def sees_teams(self) -> bool:
@@ -266,8 +267,8 @@ def build(request, page: str, team_id: int | None) -> Dashboard:
     if layer:
         if layer not in Layer.values:
             raise Http404("Unknown layer.")
-        if not permissions.can_see_layers(membership):
-            raise PermissionDenied("Your role shows no results by layer.")
+        if not access.can_see_layers(membership):
+            raise PermissionDenied(permissions.denial(access.can_see_layers))
         if focus is not None:
             layer = ""  # results by layer exist for the whole organization only
 

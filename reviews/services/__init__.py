@@ -1,6 +1,6 @@
 """Writes of the reviews app: cycles, drafts, the review workflow, asks and actions.
 
-Each service is one transaction, checks the role rules of peakos/permissions.py,
+Each service is one transaction, checks the role rules of reviews/access.py,
 validates all of its input before writing anything (a bad row changes nothing),
 and raises ``ValidationError`` with keys the views map back onto their forms:
 ``"wins"``, ``"metrics"`` (the whole section) or ``"metrics.2.actual"`` (a row's field).

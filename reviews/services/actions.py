@@ -11,6 +11,7 @@ from django.utils import timezone
 from peakos import permissions
 from peakos.audit import record_audit
 from peakos.models import Membership, Person, Team
+from reviews import access
 from reviews.models import (
     TARGET_DIMENSIONS,
     Action,
@@ -68,8 +69,8 @@ def create_action(
         scope_team = Team.objects.filter(pk=scope_team_id).first()
         if scope_team is None:
             raise ValidationError({"scope_team_id": ["Choose a team of this organization."]})
-    if not permissions.can_create_action(membership, scope_team.pk if scope_team else None):
-        deny("Managers create actions for the teams they lead; leaders for any team or the organization.")
+    if not access.can_create_action(membership, scope_team.pk if scope_team else None):
+        deny(permissions.denial(access.can_create_action))
     errors: dict = {}
     fields = _clean_action_fields(
         {"title": title, "dimension": dimension, "due_on": due_on, "owner_id": owner_id, "description": description},
@@ -98,7 +99,7 @@ def create_action(
 def update_action(*, membership: Membership, action: Action, **changes) -> Action:
     """Change an action's status, owner, due date, title or description."""
     action = Action.objects.select_for_update(of=("self",)).select_related("owner", "scope_team").get(pk=action.pk)
-    if not permissions.can_edit_action(membership, action):
+    if not access.can_edit_action(membership, action):
         deny()
     errors: dict = {}
     current = {

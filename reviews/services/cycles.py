@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from insights import services as insights_services
-from peakos import permissions
 from peakos.audit import record_audit
 from peakos.memberships import create_invitation, invitation_url
 from peakos.models import Membership, Organization, Role, Team
+from reviews import access
 from reviews import packet as review_packet
 from reviews.models import (
     EDITABLE_STATUSES,
@@ -43,7 +43,7 @@ def create_cycle(
     today: date | None = None,
 ) -> ReviewCycle:
     """Create a cycle with one draft review per chosen team; open it now if its opening date has come."""
-    if not permissions.can_open_review_cycle(membership):
+    if not access.can_open_review_cycle(membership):
         deny()
     org = membership.organization
     cycle = ReviewCycle(
@@ -103,7 +103,7 @@ def open_cycle(*, cycle: ReviewCycle, actor=None) -> bool:
 
 @transaction.atomic
 def open_cycle_now(*, membership: Membership, cycle: ReviewCycle) -> bool:
-    if not permissions.can_open_review_cycle(membership):
+    if not access.can_open_review_cycle(membership):
         deny()
     return open_cycle(cycle=cycle, actor=membership.user)
 
@@ -111,7 +111,7 @@ def open_cycle_now(*, membership: Membership, cycle: ReviewCycle) -> bool:
 @transaction.atomic
 def close_cycle(*, membership: Membership, cycle: ReviewCycle) -> ReviewCycle:
     """Close a cycle: no new invitations or reminders. Late teams may still submit."""
-    if not permissions.can_open_review_cycle(membership):
+    if not access.can_open_review_cycle(membership):
         deny()
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:

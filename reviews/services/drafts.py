@@ -13,6 +13,7 @@ from django.db import transaction
 
 from peakos import permissions
 from peakos.models import Membership, Person, Priority, PriorityLevel, Team
+from reviews import access
 from reviews.models import (
     EDITABLE_STATUSES,
     Ask,
@@ -37,8 +38,8 @@ def lock_editable(membership: Membership, review: BusinessReview) -> BusinessRev
     review = (
         BusinessReview.objects.select_for_update(of=("self",)).select_related("cycle", "team__lead").get(pk=review.pk)
     )
-    if not permissions.can_edit_review(membership, review):
-        deny("Only the team's lead edits its review.")
+    if not access.can_edit_review(membership, review):
+        deny(permissions.denial(access.can_edit_review))
     if review.cycle.status == CycleStatus.SCHEDULED:
         raise ValidationError(f"This cycle opens on {review.cycle.opens_on:%d %b %Y}; the review cannot be edited yet.")
     if review.status not in EDITABLE_STATUSES:

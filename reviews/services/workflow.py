@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from peakos import permissions
 from peakos.audit import record_audit
 from peakos.models import Membership, Priority, PriorityLevel
+from reviews import access
 from reviews.models import (
     Ask,
     AskStatus,
@@ -94,7 +94,7 @@ def decide_review(
     *, membership: Membership, review: BusinessReview, decision: str, comment: str = ""
 ) -> BusinessReview:
     """Approve a submitted review, or return it to the team with comments (required)."""
-    if not permissions.can_approve_review(membership):
+    if not access.can_approve_review(membership):
         deny("Only leaders approve or return reviews.")
     review = BusinessReview.objects.select_for_update(of=("self",)).select_related("cycle", "team").get(pk=review.pk)
     comment = (comment or "").strip()
@@ -176,7 +176,7 @@ def send_decision_email(*, review: BusinessReview) -> bool:
 @transaction.atomic
 def answer_ask(*, membership: Membership, ask: Ask, status: str, response: str = "") -> Ask:
     ask = Ask.objects.select_for_update(of=("self",)).select_related("to_team__lead", "review").get(pk=ask.pk)
-    if not permissions.can_answer_ask(membership, ask.to_team):
+    if not access.can_answer_ask(membership, ask.to_team):
         deny("Only the asked team's lead answers its asks.")
     if ask.review.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
         raise ValidationError("This ask is still in a draft review.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from peakos import permissions
 from peakos.permissions import require
 from peakos.views import add_errors
-from reviews import evidence, selectors, services
+from reviews import access, evidence, selectors, services
 from reviews.forms import ActionForm, ActionUpdateForm
 from reviews.models import TARGET_DIMENSIONS, Action
 
@@ -22,7 +22,7 @@ def action_list(request, org_slug):
         "reviews/action_list.html",
         {
             "actions": actions,
-            "can_create": permissions.can_create_actions(request.membership),
+            "can_create": access.can_create_actions(request.membership),
             "today": timezone.localdate(),
         },
     )
@@ -33,10 +33,10 @@ def _team_scope_choices(membership) -> tuple[list[tuple[int, str]], bool]:
     visible = permissions.visible_team_ids(membership)
     if visible is not None:
         teams = [(pk, name) for pk, name in teams if pk in visible]
-    return teams, permissions.can_create_action(membership, None)
+    return teams, access.can_create_action(membership, None)
 
 
-@require(permissions.can_create_actions)
+@require(access.can_create_actions)
 def action_create(request, org_slug):
     teams, allow_org = _team_scope_choices(request.membership)
     initial = {
@@ -68,9 +68,8 @@ def action_detail(request, org_slug, action_id):
         Action.objects.select_related("owner", "scope_team__lead", "created_by", "review__cycle"), pk=action_id
     )
     membership = request.membership
-    if not permissions.can_see_action(membership, action):
-        raise PermissionDenied("You cannot see this action.")
-    can_edit = permissions.can_edit_action(membership, action)
+    permissions.check(membership, action, access.can_see_action)
+    can_edit = access.can_edit_action(membership, action)
     form = ActionUpdateForm(
         request.POST or None,
         people=selectors.people_choices(),
@@ -78,7 +77,7 @@ def action_detail(request, org_slug, action_id):
     )
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("You cannot change this action.")
+            raise PermissionDenied(permissions.denial(access.can_edit_action))
         if form.is_valid():
             try:
                 services.update_action(membership=membership, action=action, **form.cleaned_data)

@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peakos import permissions
 from peakos.models import current_period
 from peakos.permissions import require
 from peakos.views import add_errors
-from reviews import selectors, services
+from reviews import access, selectors, services
 from reviews.forms import CycleForm
 from reviews.models import ReviewCycle
 
@@ -22,11 +21,11 @@ def home(request, org_slug):
     return render(
         request,
         "reviews/home.html",
-        {"home": home, "can_open": permissions.can_open_review_cycle(request.membership)},
+        {"home": home, "can_open": access.can_open_review_cycle(request.membership)},
     )
 
 
-@require(permissions.can_open_review_cycle)
+@require(access.can_open_review_cycle)
 def cycle_create(request, org_slug):
     teams = selectors.team_choices()
     today = timezone.localdate()
@@ -53,12 +52,12 @@ def cycle_detail(request, org_slug, cycle_id):
     return render(
         request,
         "reviews/cycle_detail.html",
-        {"o": overview, "cycle": cycle, "can_manage": permissions.can_open_review_cycle(request.membership)},
+        {"o": overview, "cycle": cycle, "can_manage": access.can_open_review_cycle(request.membership)},
     )
 
 
 @require_POST
-@require(permissions.can_open_review_cycle)
+@require(access.can_open_review_cycle)
 def cycle_open(request, org_slug, cycle_id):
     cycle = get_object_or_404(ReviewCycle, pk=cycle_id)
     if services.open_cycle_now(membership=request.membership, cycle=cycle):
@@ -69,7 +68,7 @@ def cycle_open(request, org_slug, cycle_id):
 
 
 @require_POST
-@require(permissions.can_open_review_cycle)
+@require(access.can_open_review_cycle)
 def cycle_close(request, org_slug, cycle_id):
     cycle = get_object_or_404(ReviewCycle, pk=cycle_id)
     try:

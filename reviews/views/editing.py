@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from peakos import permissions
-from reviews import selectors, services
+from reviews import access, selectors, services
 from reviews.forms import (
     SECTIONS,
     AskFormSet,
@@ -112,12 +112,12 @@ def review_edit(request, org_slug, review_id):
     review = review_or_404(review_id)
     membership = request.membership
     autosave = request.method == "POST" and request.POST.get("autosave") == "1"
-    if not permissions.can_edit_review(membership, review):
+    if not access.can_edit_review(membership, review):
         if autosave:
             return JsonResponse(
-                {"ok": False, "errors": {"__all__": ["Only the team's lead edits its review."]}}, status=403
+                {"ok": False, "errors": {"__all__": [permissions.denial(access.can_edit_review)]}}, status=403
             )
-        raise PermissionDenied("Only the team's lead edits its review.")
+        raise PermissionDenied(permissions.denial(access.can_edit_review))
     if not review.is_editable:
         reason = (
             f"This cycle opens on {review.cycle.opens_on:%d %b %Y}."
@@ -180,6 +180,6 @@ def review_edit(request, org_slug, review_id):
         "rollup": selectors.annual_rollup(review),
         "returned": versions[-1] if versions and review.status == ReviewStatus.RETURNED else None,
         "late": review.is_late(timezone.localdate()),
-        "can_create_action": permissions.can_create_action(membership, review.team_id),
+        "can_create_action": access.can_create_action(membership, review.team_id),
     }
     return render(request, "reviews/review_form.html", context, status=status)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from peakos import permissions
 from peakos.views import add_errors
-from reviews import selectors, services
+from reviews import access, selectors, services
 from reviews.forms import DecisionForm
 from reviews.models import BusinessReview, ReviewStatus
 from rhythm.selectors import weeks_behind_metrics
@@ -21,9 +21,7 @@ def review_or_404(review_id: int) -> BusinessReview:
 
 
 def readable(request, review: BusinessReview) -> BusinessReview:
-    if not permissions.can_read_review(request.membership, review):
-        raise PermissionDenied("You cannot read this review.")
-    return review
+    return permissions.check(request.membership, review, access.can_read_review)
 
 
 def review_detail(request, org_slug, review_id):
@@ -45,9 +43,9 @@ def _render_detail(request, review: BusinessReview, decision_form: DecisionForm,
         "versions": versions,
         "last_version": versions[-1] if versions else None,
         "late": review.is_late(timezone.localdate()),
-        "can_edit": permissions.can_edit_review(membership, review) and review.is_editable,
-        "can_decide": permissions.can_approve_review(membership) and review.status == ReviewStatus.SUBMITTED,
-        "can_create_action": permissions.can_create_action(membership, review.team_id),
+        "can_edit": access.can_edit_review(membership, review) and review.is_editable,
+        "can_decide": access.can_approve_review(membership) and review.status == ReviewStatus.SUBMITTED,
+        "can_create_action": access.can_create_action(membership, review.team_id),
         "decision_form": decision_form,
         "open_actions": selectors.open_actions_for_team(review.team_id),
         "rollup": selectors.annual_rollup(review),
@@ -59,8 +57,8 @@ def _render_detail(request, review: BusinessReview, decision_form: DecisionForm,
 @require_POST
 def review_decide(request, org_slug, review_id):
     review = readable(request, review_or_404(review_id))
-    if not permissions.can_approve_review(request.membership):
-        raise PermissionDenied("Only leaders approve or return reviews.")
+    if not access.can_approve_review(request.membership):
+        raise PermissionDenied(permissions.denial(access.can_approve_review))
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from peakos import permissions
 from peakos.models import Team, current_period, validate_period
-from reviews import selectors, services
+from reviews import access, selectors, services
 from reviews.cascade import cascade as build_cascade
 from reviews.forms import AskAnswerForm
 from reviews.models import Ask
@@ -17,14 +17,13 @@ from reviews.models import Ask
 
 def team_page(request, org_slug, team_id):
     team = get_object_or_404(Team.objects.select_related("lead", "parent"), pk=team_id)
-    if not permissions.can_see_team_reviews(request.membership, team):
-        raise PermissionDenied("You cannot see this team's reviews.")
+    permissions.check(request.membership, team, access.can_see_team_reviews)
     page = selectors.team_page(request.membership, team)
     context = {
         "page": page,
         "team": team,
-        "can_answer": permissions.can_answer_ask(request.membership, team),
-        "can_create_action": permissions.can_create_action(request.membership, team.pk),
+        "can_answer": access.can_answer_ask(request.membership, team),
+        "can_create_action": access.can_create_action(request.membership, team.pk),
         "answer_form": AskAnswerForm(),
     }
     return render(request, "reviews/team_page.html", context)
