@@ -359,7 +359,9 @@ def build(rng: np.random.Generator) -> None:
                 return out
 
             ans_chunks = []
+            round_starts = []  # where each round's answer chunks begin
             for r_index, round_id in enumerate(round_ids):
+                round_starts.append(len(ans_chunks))
                 opened = (start + timedelta(days=14 * r_index)).date()
                 answered = rng.random(PEOPLE) < rate[team_arr]
                 inv_rows.append(
@@ -454,8 +456,17 @@ def build(rng: np.random.Generator) -> None:
             cur.copy_expert(
                 "COPY surveys_response (id, organization_id, round_id, team_id, layer, submitted_on) FROM STDIN", buf
             )
-            answers = np.concatenate(ans_chunks)
-            answers = answers[np.lexsort((answers[:, 1], answers[:, 0]))]
+            # Written as production writes them: round after round (a round's answers arrive while
+            # it is open), each response's answers together, responses in an arbitrary (here:
+            # random-id) order within the round. Sorting all answers by the random response id
+            # instead would scatter every round over the whole table.
+            bounds = [*round_starts, len(ans_chunks)]
+            per_round = []
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                chunk = np.concatenate(ans_chunks[lo:hi])
+                per_round.append(chunk[np.lexsort((chunk[:, 1], chunk[:, 0]))])
+            answers = np.concatenate(per_round)
+            del per_round, ans_chunks
             buf = io.StringIO()
             last_ids = resp_chunks[-1][0]
             commented = last_ids[rng.random(last_ids.size) < 0.1]
@@ -518,7 +529,7 @@ def breakdown(org) -> dict[str, float]:
 
     from django.db import connection
 
-    from insights import engine, services
+    from insights import engine, services, storage
     from peakos.tenancy import org_scope
 
     spent: dict[str, float] = defaultdict(float)
@@ -537,18 +548,18 @@ def breakdown(org) -> dict[str, float]:
         return module, name, real
 
     patches = [
-        timed(services, "load_responses", "read responses (COPY)"),
-        timed(services, "load_answers", "read answers (COPY)"),
-        timed(services, "load_invitations", "read invitations, questions, ranking"),
+        timed(storage, "load_responses", "read responses (COPY)"),
+        timed(storage, "load_answers", "read answers (COPY)"),
+        timed(storage, "load_invitations", "read invitations, questions, ranking"),
         timed(services, "_questions", "read invitations, questions, ranking"),
         timed(services.OrgData, "prefetch", "read invitations, questions, ranking"),
         timed(services, "_leadership_ranking", "read invitations, questions, ranking"),
         timed(engine, "compute_round", "compute (numpy + differencing)"),
         timed(services, "detect_round_signals", "detect signals"),
-        timed(services, "replace_results", "write results (delete + COPY)"),  # one round
-        timed(services, "copy_text", "format results (COPY text)"),  # backfill
-        timed(services, "delete_results", "delete old results"),  # backfill
-        timed(services, "copy_into", "write results (COPY)"),  # backfill
+        timed(storage, "replace_results", "write results (delete + COPY)"),  # one round
+        timed(storage, "copy_text", "format results (COPY text)"),  # backfill
+        timed(storage, "delete_results", "delete old results"),  # backfill
+        timed(storage, "copy_into", "write results (COPY)"),  # backfill
         timed(services, "sync_signals", "write signals"),
     ]
     real_commit = connection.commit

@@ -2,7 +2,7 @@
 
 import pytest
 
-from insights import services
+from insights import services, storage
 from insights.models import CoordinationCell, Participation, PriorityAlignment, Signal, SignalSettings, Snapshot
 from peakos.models import TeamDependency
 from tests.factories import PriorityFactory
@@ -66,7 +66,7 @@ def test_a_crash_while_writing_leaves_the_previous_results(tenant_a, build_round
     before = _snapshot_values(round_)
     ids = sorted(Snapshot.objects.filter(round=round_).values_list("id", flat=True))
     participation = Participation.objects.filter(round=round_).count()
-    real_sync = services.sync_rows
+    real_sync = storage.sync_rows
 
     def crashing_sync(model, round_id, columns):
         if model is Snapshot:  # as if the answers had changed: every shown score moves
@@ -74,7 +74,7 @@ def test_a_crash_while_writing_leaves_the_previous_results(tenant_a, build_round
             return real_sync(model, round_id, columns)
         raise RuntimeError("worker killed")  # snapshots already rewritten, participation next
 
-    monkeypatch.setattr(services, "sync_rows", crashing_sync)
+    monkeypatch.setattr(storage, "sync_rows", crashing_sync)
     with pytest.raises(RuntimeError):
         recompute(round_)
 
