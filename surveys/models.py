@@ -52,6 +52,11 @@ def random_id() -> int:
     return RANDOM_ID_MIN + secrets.randbelow(RANDOM_ID_MAX - RANDOM_ID_MIN)
 
 
+def new_sheet_version() -> int:
+    """A fresh ``Round.sheet_version``: random, so a round id used again never meets an old one."""
+    return secrets.randbits(62)
+
+
 class Dimension(models.TextChoices):
     ALIGNMENT = vocabulary.ALIGNMENT, "Alignment"
     TEAM_HEALTH = "team_health", "Team health"
@@ -333,6 +338,9 @@ class Round(models.Model):
     marks_applied_at = models.DateTimeField(
         null=True, blank=True, help_text="The mark moment (reminder or close) whose answered marks were applied."
     )
+    # Changed (to another random value) whenever a question the round asks is edited: web
+    # processes cache the compiled answer sheet under it (surveys.selectors.answer_sheet).
+    sheet_version = models.BigIntegerField(default=new_sheet_version, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrgScopedManager()

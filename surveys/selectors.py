@@ -7,8 +7,10 @@ insights' disclosure audit and read through ``insights.selectors`` (``with_answe
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
@@ -52,23 +54,28 @@ def bank_questions() -> list[BankQuestion]:
     ] + [b for key, b in rows.items() if key not in {row[0] for row in BANK}]
 
 
-def _sheet(questions: list[Question], *, organization: Organization, team_id: int | None) -> AnswerSheet:
-    kinds = {q.kind for q in questions}
-    teams: list[Team] = []
-    if QuestionKind.RATE_TEAM in kinds and team_id is not None:
-        teams = [
-            d.to_team
-            for d in TeamDependency.objects.filter(organization=organization, from_team_id=team_id)
-            .select_related("to_team")
-            .order_by("to_team__name")
-        ]
-    priorities: list[Priority] = []
-    if QuestionKind.PRIORITY_PICK in kinds:
-        priorities = list(
-            Priority.objects.filter(
-                organization=organization, level=PriorityLevel.COMPANY, period=current_period()
-            ).order_by("rank", "title")
-        )
+def _dependency_teams(organization: Organization, team_id: int | None) -> list[Team]:
+    """The teams ``team_id`` depends on (what a rate-a-team question asks about), by name."""
+    if team_id is None:
+        return []
+    return [
+        d.to_team
+        for d in TeamDependency.objects.filter(organization=organization, from_team_id=team_id)
+        .select_related("to_team")
+        .order_by("to_team__name")
+    ]
+
+
+def _current_priorities(organization: Organization) -> list[Priority]:
+    """The company priorities of this period (what a priority pick offers)."""
+    return list(
+        Priority.objects.filter(
+            organization=organization, level=PriorityLevel.COMPANY, period=current_period()
+        ).order_by("rank", "title")
+    )
+
+
+def _assemble(questions: list[Question], *, teams: list[Team], priorities: list[Priority]) -> AnswerSheet:
     items, number = [], 0
     for q in questions:
         # A rate-a-team question without dependencies, or a priority pick without
@@ -89,6 +96,13 @@ def _sheet(questions: list[Question], *, organization: Organization, team_id: in
     return AnswerSheet(items=items)
 
 
+def _sheet(questions: list[Question], *, organization: Organization, team_id: int | None) -> AnswerSheet:
+    kinds = {q.kind for q in questions}
+    teams = _dependency_teams(organization, team_id) if QuestionKind.RATE_TEAM in kinds else []
+    priorities = _current_priorities(organization) if QuestionKind.PRIORITY_PICK in kinds else []
+    return _assemble(questions, teams=teams, priorities=priorities)
+
+
 def answer_sheet_questions(round: Round) -> list[Question]:
     """The questions ``round`` asks, frozen when it opened."""
     return [
@@ -96,27 +110,90 @@ def answer_sheet_questions(round: Round) -> list[Question]:
     ]
 
 
-# A round's questions never change once it is open (RoundQuestion rows are written when it
-# opens; new wording makes a new Question version), so each web process keeps them for
-# the rounds it serves: one query less on every page view and submit.
-_ROUND_QUESTIONS: OrderedDict[tuple, list[Question]] = OrderedDict()
-_ROUND_QUESTIONS_MAX = 256
+# --------------------------------------------------------------------------- the answer-sheet cache
+# Every page view and submit of a survey link needs the round's answer sheet. Its questions
+# change only when a question of the round is edited, and every edit gives the round a new
+# ``sheet_version`` (surveys/services/questions.py), which the link lookup reads with the
+# round anyway: so each web process keeps the compiled sheet of the rounds it serves, keyed
+# (organization, round, opens_at, sheet_version), and an edit is seen by the next request.
+# ``opens_at`` guards against a round id used again after a rollback. The company
+# priorities and each team's dependencies are edited elsewhere, without a version: they
+# are read again when older than SHEET_REFRESH_SECONDS (and at once when a submit found a
+# cached priority or team deleted: ``forget_sheet``).
+SHEET_CACHE_SIZE = 512
+SHEET_REFRESH_SECONDS = 60.0
 
 
-def _cached_round_questions(round: Round) -> list[Question]:
-    key = (round.organization_id, round.id, round.opens_at)  # opens_at: ids can repeat after a rollback
-    questions = _ROUND_QUESTIONS.get(key)
-    if questions is None:
-        questions = answer_sheet_questions(round)
-        _ROUND_QUESTIONS[key] = questions
-        while len(_ROUND_QUESTIONS) > _ROUND_QUESTIONS_MAX:
-            _ROUND_QUESTIONS.popitem(last=False)
-    return questions
+@dataclass
+class _CompiledRound:
+    questions: list[Question]
+    asks_teams: bool
+    asks_priorities: bool
+    priorities: tuple[float, list[Priority]] | None = None  # (read at, priorities)
+    teams: dict[int | None, tuple[float, list[Team]]] = field(default_factory=dict)
+
+
+_SHEETS: OrderedDict[tuple, _CompiledRound] = OrderedDict()
+_SHEETS_LOCK = threading.Lock()
+_clock = time.monotonic
+
+
+def _sheet_key(round: Round) -> tuple:
+    return (round.organization_id, round.id, round.opens_at, round.sheet_version)
+
+
+def _compiled_round(round: Round) -> _CompiledRound:
+    key = _sheet_key(round)
+    with _SHEETS_LOCK:
+        entry = _SHEETS.get(key)
+        if entry is not None:
+            _SHEETS.move_to_end(key)
+            return entry
+    questions = answer_sheet_questions(round)
+    kinds = {q.kind for q in questions}
+    entry = _CompiledRound(
+        questions=questions,
+        asks_teams=QuestionKind.RATE_TEAM in kinds,
+        asks_priorities=QuestionKind.PRIORITY_PICK in kinds,
+    )
+    with _SHEETS_LOCK:
+        _SHEETS[key] = entry
+        while len(_SHEETS) > SHEET_CACHE_SIZE:
+            _SHEETS.popitem(last=False)
+    return entry
 
 
 def answer_sheet(round: Round, *, team_id: int | None, organization: Organization | None = None) -> AnswerSheet:
-    """What a respondent of ``round`` in ``team_id`` is asked."""
-    return _sheet(_cached_round_questions(round), organization=organization or round.organization, team_id=team_id)
+    """What a respondent of ``round`` in ``team_id`` is asked (from this process's cache)."""
+    organization = organization or round.organization
+    if organization.pk != round.organization_id:
+        raise ValueError("answer_sheet: the round belongs to another organization")
+    entry = _compiled_round(round)
+    now = _clock()
+    priorities: list[Priority] = []
+    if entry.asks_priorities:
+        cached = entry.priorities
+        if cached is None or now - cached[0] > SHEET_REFRESH_SECONDS:
+            cached = entry.priorities = (now, _current_priorities(organization))
+        priorities = cached[1]
+    teams: list[Team] = []
+    if entry.asks_teams and team_id is not None:
+        cached = entry.teams.get(team_id)
+        if cached is None or now - cached[0] > SHEET_REFRESH_SECONDS:
+            cached = entry.teams[team_id] = (now, _dependency_teams(organization, team_id))
+        teams = cached[1]
+    return _assemble(entry.questions, teams=teams, priorities=priorities)
+
+
+def forget_sheet(round: Round) -> None:
+    """Drop this process's cached sheet of ``round`` (the next read compiles it afresh)."""
+    with _SHEETS_LOCK:
+        _SHEETS.pop(_sheet_key(round), None)
+
+
+def clear_sheet_cache() -> None:
+    with _SHEETS_LOCK:
+        _SHEETS.clear()
 
 
 def preview_team_id(survey: Survey, membership) -> int | None:

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,20 @@ def answer(request, token: str):
         errors: dict = {}
         if request.method == "POST":
             try:
-                submit.submit_response(invitation=invitation, sheet=answer_sheet, data=request.POST)
+                try:
+                    submit.submit_response(invitation=invitation, sheet=answer_sheet, data=request.POST)
+                except submit.StaleSheetError:
+                    # The cached sheet offered a priority or team deleted since: nothing was
+                    # stored; compile the sheet afresh and try once more.
+                    selectors.forget_sheet(round)
+                    answer_sheet = selectors.answer_sheet(round, team_id=invitation.team_id, organization=org)
+                    submit.submit_response(invitation=invitation, sheet=answer_sheet, data=request.POST)
+            except submit.StaleSheetError:
+                errors = {
+                    "__all__": [
+                        gettext("The form had answers to questions that are not in this survey. Please try again.")
+                    ]
+                }
             except submit.AlreadyAnsweredError:
                 return _page(request, "already_answered.html", base)
             except submit.RoundClosedError:

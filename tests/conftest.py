@@ -79,6 +79,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_answer_sheets():
+    """Each test compiles answer sheets afresh, as a new web process does (surveys.selectors)."""
+    from surveys.selectors import clear_sheet_cache
+
+    clear_sheet_cache()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _no_scope_leaks():
     """Tests build data freely; requests still get scoped by the middleware."""
     with scopes_disabled():

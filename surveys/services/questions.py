@@ -21,7 +21,16 @@ from peakos.i18n import shipped_languages
 from peakos.models import Organization
 from surveys.bank import BANK, BANK_KEYS
 from surveys.bank_translations import bank_translations
-from surveys.models import Answer, BankQuestion, Dimension, Question, QuestionKind, SurveyQuestion
+from surveys.models import (
+    Answer,
+    BankQuestion,
+    Dimension,
+    Question,
+    QuestionKind,
+    Round,
+    SurveyQuestion,
+    new_sheet_version,
+)
 
 # Dimensions with a fixed kind; the other (likert) dimensions accept likert5 or single_choice.
 FIXED_KIND = {
@@ -265,6 +274,9 @@ def edit_question(
         translation_errors=translation_errors,
     )
     wording_changed = _rewords_answered_wording(question, text=text, options=options, translations=translations)
+    # Web processes cache each round's sheet under its version: the next page view or submit
+    # of any round asking this question reads it afresh.
+    Round.objects.filter(round_questions__question=question).update(sheet_version=new_sheet_version())
     if wording_changed and Answer.objects.filter(question=question).exists():
         question.active = False
         question.save(update_fields=["active"])

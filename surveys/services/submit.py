@@ -49,6 +49,12 @@ class RoundClosedError(Exception):
     """The round no longer accepts answers."""
 
 
+class StaleSheetError(Exception):
+    """The database refused the writes (nothing stored): an answer named a priority or team
+    deleted since the sheet was compiled (the web process caches it), or, very rarely, a
+    random id collided. Compile the sheet afresh and submit once more."""
+
+
 def find_invitation(raw_token: str) -> Invitation | None:
     """The invitation a link names, or None.
 
@@ -88,6 +94,15 @@ def submit_response(*, invitation: Invitation, sheet: AnswerSheet, data, now: da
     if invitation.answered:
         raise AlreadyAnsweredError
     submitted_on = now.astimezone(zoneinfo.ZoneInfo(org.timezone)).date()
+    try:
+        return _store(invitation, org, round, submitted_on, answers, now)
+    except IntegrityError as exc:
+        # A used link is AlreadyAnsweredError, not this: only a foreign key (checked at
+        # commit) or a random id collision gets here, and the whole transaction is undone.
+        raise StaleSheetError from exc
+
+
+def _store(invitation: Invitation, org, round: Round, submitted_on, answers, now: datetime) -> Response:
     with transaction.atomic():
         if round.frozen_at is None:
             # The first response freezes the round's privacy settings (rolled back with the
@@ -198,6 +213,7 @@ def check_answers(*, sheet: AnswerSheet, data) -> None:
 __all__ = [
     "AlreadyAnsweredError",
     "RoundClosedError",
+    "StaleSheetError",
     "ValidationError",
     "check_answers",
     "find_invitation",
