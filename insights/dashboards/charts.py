@@ -243,6 +243,43 @@ def points(
     return fig
 
 
+def scatter(
+    x: list[float],
+    y: list[float],
+    hover: list[str],
+    links: list[str | None],
+    labels: list[str],
+    *,
+    x_title: str,
+    y_title: str,
+    height: int = 360,
+) -> go.Figure:
+    """Teams as labelled dots on two numeric axes (x a 0–100 score; y from 0 up), e.g. how fast
+    decisions feel against how fast they are made."""
+    top = max(y, default=0)
+    return go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers+text",
+            text=labels,
+            textposition="middle right",
+            textfont={"size": 11, "color": MUTED},
+            marker={"size": 12, "color": PALETTE[0], "line": {"width": 1, "color": "#fff"}, "opacity": 0.9},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[link or "" for link in links],
+            cliponaxis=False,
+        ),
+        layout=_layout(
+            height,
+            showlegend=False,
+            xaxis=_axis(title={"text": x_title, "font": {"size": 12, "color": MUTED}}, range=[0, 100]),
+            yaxis=_axis(title={"text": y_title, "font": {"size": 12, "color": MUTED}}, range=[0, max(1.0, top * 1.15)]),
+        ),
+    )
+
+
 # --------------------------------------------------------------------------
 # Bars
 # --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from insights import vocabulary
-from insights.dashboards import charts
+from insights.dashboards import charts, decision_velocity
 from insights.dashboards import tables as t
 from insights.dashboards.context import Dashboard, depth_label
 from insights.dashboards.pages import LABELS, LIKERT, Page, Tile, short
@@ -90,6 +90,7 @@ def build(d: Dashboard, params) -> Page:
 
     if not page.empty:
         _drivers(d, page, scores, focus)
+    decision_velocity.build(d, page, scores, units)
 
     signal_scope = Selection(
         organization=org_wide,

@@ -52,4 +52,7 @@ def test_query_count_does_not_grow_with_the_number_of_teams(as_role, tenant_a, r
     _grow(tenant_a, results, 40)
     after = {path: _queries(client, path) for path in paths}
     assert after == before
-    assert max(before.values()) <= 14, before
+    # 16: the overview's decision-velocity panel reads the weekly rhythm's issues, meetings (with
+    # their ratings, one join) and to-dos: three queries beside the pages' 13 at most.
+    assert max(before.values()) <= 16, before
+    assert max(v for k, v in before.items() if not k.rstrip("/").endswith(("insights", str(tenant_a.team.pk)))) <= 14
