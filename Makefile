@@ -61,6 +61,7 @@ e2e: install-test messages
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install-test
 	$(VENV)/bin/ruff format .

@@ -79,7 +79,7 @@ class Scopes:
         return {key: i for i, key in enumerate(self.keys)}
 
 
-def build_scopes(tree: Tree, layers: Sequence[str], present: Parts, respondents_in: Float) -> Scopes:
+def build_scopes(tree: Tree, layers: Sequence[str], present: Parts, respondents_in: Float) -> Scopes:  # noqa: C901 (one pass builds every scope family (teams, layers, depths))
     """The scopes of a round and their hierarchy.
 
     ``present``: invitations + respondents summed five ways (a scope exists where positive);

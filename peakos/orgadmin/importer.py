@@ -267,7 +267,7 @@ def _cycles(parent_of: dict) -> list[list]:
     return cycles
 
 
-def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, deactivate_missing: bool) -> None:
+def _plan_people(organization: Organization, plan: Plan, parsed: ParsedFile, deactivate_missing: bool) -> None:  # noqa: C901 (one check per CSV column and change kind, read top to bottom)
     existing = {
         email: (pid, name, team_id, manager_id, layer, active, attributes, language)
         for pid, email, name, team_id, manager_id, layer, active, attributes, language in Person.objects.filter(

@@ -54,7 +54,7 @@ class TenantMiddleware:
 
         organization = Organization.objects.filter(slug=slug).first()
         membership = membership_for(request.user, organization) if organization else None
-        if membership is None:
+        if organization is None or membership is None:
             raise Http404("No such organization.")
         request.organization = organization
         request.membership = membership

@@ -51,15 +51,18 @@ class TenantTask(DjangoTask):
     def __call__(self, organization: Organization | int, *args: Any, **kwargs: Any) -> Any:
         # The worker's request keeps the ids it received (a retry resends those); only the
         # body sees the resolved organization. An instance arrives when an eager call retries.
-        if not isinstance(organization, Organization):
-            organization = Organization.objects.filter(pk=organization).first()
-            if organization is None:
-                logger.info("%s: organization not found (deleted since it was queued?)", self.name)
-                return None
-        with org_scope(organization):
-            return super().__call__(organization, *args, **kwargs)
+        org = organization if isinstance(organization, Organization) else self._find(organization)
+        if org is None:
+            logger.info("%s: organization not found (deleted since it was queued?)", self.name)
+            return None
+        with org_scope(org):
+            return super().__call__(org, *args, **kwargs)
 
-    def delay_on_commit(self, organization: Organization | int, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    @staticmethod
+    def _find(organization_id: int) -> Organization | None:
+        return Organization.objects.filter(pk=organization_id).first()
+
+    def delay_on_commit(self, organization: Organization | int, *args: Any, **kwargs: Any) -> None:
         """Queue the task once the current transaction commits (at once outside one).
 
         A rolled-back transaction queues nothing. The caller's change is committed by the
