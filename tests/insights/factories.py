@@ -42,7 +42,8 @@ class RoundBuilder:
     """Collects anonymous answer sheets, then writes the round in a few bulk inserts.
 
     ``respond(team, layer, likert=4, enps=8, rate={team: 2}, picks=[p1, p2], comment="")``
-    adds one response: every Likert question answered ``likert`` (or a dict key → value).
+    adds one response: every Likert question answered ``likert`` (or a dict key → value);
+    ``manager``: the respondent's manager snapshot (a Person), for manager effectiveness.
     """
 
     org: object
@@ -55,9 +56,9 @@ class RoundBuilder:
     invited: list = field(default_factory=list)  # (team, layer, count)
 
     def respond(self, team: Team | None, layer: str = Layer.INDIVIDUAL, *, likert=4, enps=None, rate=None,
-                picks=None, comment: str = "", times: int = 1) -> RoundBuilder:  # fmt: skip
+                picks=None, comment: str = "", times: int = 1, manager=None) -> RoundBuilder:  # fmt: skip
         for _ in range(times):
-            self.sheets.append((team, layer, likert, enps, rate or {}, picks or [], comment))
+            self.sheets.append((team, layer, likert, enps, rate or {}, picks or [], comment, manager))
         return self
 
     def invite(self, team: Team | None, layer: str = Layer.INDIVIDUAL, count: int = 1) -> RoundBuilder:
@@ -83,11 +84,13 @@ class RoundBuilder:
             for i, q in enumerate(qs.values())
         )
         responses = Response.objects.bulk_create(
-            Response(organization=self.org, round=round_, team=team, layer=layer, submitted_on=opens.date())
-            for team, layer, *_ in self.sheets
+            Response(
+                organization=self.org, round=round_, team=team, layer=layer, manager=manager, submitted_on=opens.date()
+            )
+            for team, layer, *_, manager in self.sheets
         )
         answers = []
-        for response, (_, _, likert, enps, rate, picks, comment) in zip(responses, self.sheets, strict=True):
+        for response, (_, _, likert, enps, rate, picks, comment, _manager) in zip(responses, self.sheets, strict=True):
             for key, question in qs.items():
                 if question.kind == "likert5":
                     value = likert.get(key) if isinstance(likert, dict) else likert
