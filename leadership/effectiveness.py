@@ -139,13 +139,17 @@ def decide(facts: RoundFacts, variable: str, groups: Mapping[Hashable, Bool]) ->
     return out
 
 
+def likert_score(values: Int) -> float | None:
+    """0–100 score of pooled 1–5 answers (``scoring.summaries``, the engine's formula)."""
+    if not len(values):
+        return None
+    hist = np.bincount(values, minlength=6)[:6].astype(np.int64)
+    return float(scoring.summaries(hist).score)
+
+
 def likert_scores(values: Int, group: Int, groups: Sequence[int]) -> dict[int, float | None]:
     """0–100 score of the pooled 1–5 answers per group (``values`` and ``group`` per answer)."""
-    out: dict[int, float | None] = {}
-    for g in groups:
-        mine = values[group == g]
-        out[g] = scoring.likert_summary(scoring.likert_histogram(mine.tolist())).score if len(mine) else None
-    return out
+    return {g: likert_score(values[group == g]) for g in groups}
 
 
 # --------------------------------------------------------------------------
@@ -304,7 +308,7 @@ def _compute(round_) -> RoundManagers:
     for key in items:
         sel = a_key_arr == key
         shown = by_item[key][ORGANIZATION] == "" and sel.any()
-        org_items[key] = scoring.likert_summary(scoring.likert_histogram(values[sel].tolist())).score if shown else None
+        org_items[key] = likert_score(values[sel]) if shown else None
 
     def figure(reason: str, respondents: int, score: float | None) -> Figure:
         if reason:
@@ -341,7 +345,9 @@ def change(current: Figure | None, previous: Figure | None) -> float | None:
     """Score minus the previous round's, when both were published."""
     if current is None or previous is None or not (current.shown and previous.shown):
         return None
-    return scoring.delta(current.score, previous.score)
+    if current.score is None or previous.score is None:
+        return None
+    return current.score - previous.score
 
 
 def hidden_text(reason: str, threshold: int) -> str:
