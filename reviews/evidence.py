@@ -1,7 +1,8 @@
 """What the reviews app reads from the insights engine: scores, signals, coordination.
 
 The only module of this app that touches insights, and only through its read layer
-(``insights.selectors``: snapshots, open signals, the weakest coordination cells). It
+(``insights.selectors``: snapshots, open signals, the weakest coordination cells), and the
+weekly rhythm's measured decision velocity (``rhythm.selectors``). It
 reads the stored results of *closed* survey rounds in the current organization's scope,
 and tolerates them being absent (no closed round yet): functions then return ``None``
 ("not available") so packets and pages say so. Callers decide who may see team figures
@@ -14,14 +15,19 @@ figures are differences between two published figures of the same scope.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from django.db.models.functions import Coalesce
 
 from insights import selectors
+from peakos.selectors import team_tree
 from reviews.models import TARGET_DIMENSIONS
+from rhythm.selectors import pooled_team_ids, quarterly_velocity
+from rhythm.velocity import quarters_of_period
 from surveys.models import Round, RoundStatus
 
 DIMENSIONS = dict(TARGET_DIMENSIONS)
@@ -221,3 +227,22 @@ def before_after(actions: list) -> dict[int, dict[str, Any]]:
             "suppressed": suppressed,
         }
     return out
+
+
+def decision_velocity(organization, team_ids: set[int], period: str) -> dict[int, list[dict[str, Any]]]:
+    """team id → decision velocity measured by its weekly meetings in each quarter of ``period``
+    (a QBR's quarter, an ABR's four), the team pooled as its survey scope (a department with its
+    subtree): [{quarter, complete, decisions, median_days_to_decision, waiting_at_end, …}].
+
+    Figures about teams, never people (rhythm/velocity.py ``by_quarter``; docs/scoring.md). The
+    survey's decision-velocity score is in ``survey_changes`` beside it."""
+    if not team_ids:
+        return {}
+    tz = zoneinfo.ZoneInfo(organization.timezone or "UTC")
+    tree = team_tree(organization)
+    groups = {t: pooled_team_ids(tree, t) for t in team_ids if t in tree.teams}
+    found = quarterly_velocity(organization, groups, quarters=quarters_of_period(period, tz))
+    return {
+        t: [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in asdict(q).items()} for q in rows]
+        for t, rows in found.items()
+    }

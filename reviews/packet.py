@@ -8,6 +8,8 @@ on the review, so the meeting sees the evidence as it stood that day:
 * ``open_actions``: the team's actions not yet done;
 * ``weak_links``: the weakest coordination ratings given to or by the team (insights);
 * ``off_track_metrics``: off-track metrics of the team's previous review;
+* ``decision_velocity``: decision velocity measured by the team's weekly meetings in each quarter
+  of the cycle's period (rhythm), beside the survey's decision-velocity change;
 * ``quarters`` (annual cycles only): the year's quarterly reviews of the team, rolled up.
 
 Set-based: one pass of queries per cycle, not per team. Insights data may be
@@ -90,6 +92,7 @@ def build_packets(cycle: ReviewCycle, reviews: list[BusinessReview]) -> dict[int
     survey = evidence.survey_changes(team_ids, since=since)
     insight_signals = evidence.team_signals(team_ids)
     weak = evidence.weak_links(cycle.organization, team_ids)
+    velocity = evidence.decision_velocity(cycle.organization, team_ids, cycle.period)
 
     found = review_signals.unlinked_priorities(cycle.period, team_ids) + review_signals.off_track_metrics(team_ids)
     found += review_signals.unanswered_asks(team_ids=team_ids)
@@ -148,6 +151,7 @@ def build_packets(cycle: ReviewCycle, reviews: list[BusinessReview]) -> dict[int
             "open_actions": actions_by_team.get(r.team_id, []),
             "weak_links": (weak or {}).get(r.team_id, []),
             "off_track_metrics": off_by_team.get(r.team_id, []),
+            "decision_velocity": velocity.get(r.team_id, []),
         }
         if cycle.kind == CycleKind.ANNUAL:
             packets[r.pk]["quarters"] = quarters.get(r.team_id, [])

@@ -77,7 +77,7 @@ def test_packets_are_built_with_a_fixed_number_of_queries(tenant_a, history, dja
                     teams=[tenant_a.team, tenant_a.other_team, tenant_a.subteam, tenant_a.department])  # fmt: skip
     q4.opened_at = timezone.now()
     q4.save()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):  # 14, and the team tree and rhythm's issues, meetings, to-dos
         packet.prepare_packets(q4)
 
 
@@ -168,3 +168,27 @@ def test_the_annual_review_page_shows_the_years_quarters(as_role, tenant_a, hist
     body = as_role("manager").get(reverse("review_edit", args=[tenant_a.org.slug, review.pk])).content.decode()
     assert "The year&#x27;s quarters" in body or "The year's quarters" in body
     assert "2026-Q3" in body and "Priorities for 2027" in body
+
+
+@pytest.mark.django_db
+def test_the_packet_carries_decision_velocity_measured_in_the_cycles_quarter(as_role, tenant_a, tenant_b):
+    from datetime import UTC, datetime
+
+    from rhythm.models import Issue, IssueStatus
+
+    def decided(tenant, team, raised_day, solved_day):
+        Issue.objects.create(organization=tenant.org, team=team, title=f"{team.name} {raised_day}",
+                             raised_at=datetime(2026, 10, raised_day, tzinfo=UTC),
+                             solved_at=datetime(2026, 10, solved_day, tzinfo=UTC), status=IssueStatus.SOLVED)  # fmt: skip
+
+    decided(tenant_a, tenant_a.team, 1, 3)  # 2 days
+    decided(tenant_a, tenant_a.subteam, 1, 9)  # 8 days: the team's subtree, as its survey scope
+    decided(tenant_a, tenant_a.other_team, 1, 31)  # another team's
+    decided(tenant_b, tenant_b.team, 1, 30)  # another organization's
+    q4 = make_cycle(tenant_a, period="2026-Q4", status=CycleStatus.SCHEDULED, teams=[tenant_a.team])
+    services.open_cycle(cycle=q4)
+    review = review_of(q4, tenant_a.team)
+    [q] = review.packet["decision_velocity"]
+    assert (q["quarter"], q["decisions"], q["median_days_to_decision"]) == ("2026-Q4", 2, 5.0)
+    body = as_role("manager").get(reverse("review_detail", args=[tenant_a.org.slug, review.pk])).content.decode()
+    assert "Decision velocity, measured" in body and "2 decisions, median 5.0 days from issue raised" in body
