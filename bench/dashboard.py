@@ -101,12 +101,12 @@ def build(size: str) -> None:
 
     from django.db import connection
 
-    from insights import services
+    from insights import recompute
 
     org = Organization.objects.get(slug=slug_of(size))
     t0 = time.perf_counter()
     with org_scope(org):
-        services.recompute_org(organization=org)
+        recompute.recompute_org(organization=org)
         add_users(org, size)
     with connection.cursor() as cur:
         for table in DERIVED:

@@ -7,8 +7,8 @@ COPY. Then it times, in this process:
 
 (a) the floor: one raw SQL GROUP BY (round, team, question, value) over all
     answers, rows fetched;
-(b) the full recompute of all rounds (``services.recompute_org``);
-(c) the recompute of the newest round (``services.recompute_round``);
+(b) the full recompute of all rounds (``recompute.recompute_org``);
+(c) the recompute of the newest round (``recompute.recompute_round``);
 
 and prints the worker's peak memory (ru_maxrss) and the ratio b / a.
 Goals: b / a <= 1.5, c <= 1 s, peak < 500 MB.
@@ -529,7 +529,7 @@ def breakdown(org) -> dict[str, float]:
 
     from django.db import connection
 
-    from insights import engine, services, storage
+    from insights import engine, recompute, signal_sync, storage
     from peakos.tenancy import org_scope
 
     spent: dict[str, float] = defaultdict(float)
@@ -551,16 +551,16 @@ def breakdown(org) -> dict[str, float]:
         timed(storage, "load_responses", "read responses (COPY)"),
         timed(storage, "load_answers", "read answers (COPY)"),
         timed(storage, "load_invitations", "read invitations, questions, ranking"),
-        timed(services, "_questions", "read invitations, questions, ranking"),
-        timed(services.OrgData, "prefetch", "read invitations, questions, ranking"),
-        timed(services, "_leadership_ranking", "read invitations, questions, ranking"),
+        timed(recompute, "_questions", "read invitations, questions, ranking"),
+        timed(recompute.OrgData, "prefetch", "read invitations, questions, ranking"),
+        timed(recompute, "_leadership_ranking", "read invitations, questions, ranking"),
         timed(engine, "compute_round", "compute (numpy + differencing)"),
-        timed(services, "detect_round_signals", "detect signals"),
+        timed(signal_sync, "detect_round_signals", "detect signals"),
         timed(storage, "replace_results", "write results (delete + COPY)"),  # one round
         timed(storage, "copy_text", "format results (COPY text)"),  # backfill
         timed(storage, "delete_results", "delete old results"),  # backfill
         timed(storage, "copy_into", "write results (COPY)"),  # backfill
-        timed(services, "sync_signals", "write signals"),
+        timed(signal_sync, "sync_signals", "write signals"),
     ]
     real_commit = connection.commit
 
@@ -575,7 +575,7 @@ def breakdown(org) -> dict[str, float]:
     try:
         with org_scope(org):
             t0 = time.perf_counter()
-            services.recompute_org(organization=org)
+            recompute.recompute_org(organization=org)
             spent["total"] = time.perf_counter() - t0
     finally:
         for module, name, real in patches:
@@ -585,7 +585,7 @@ def breakdown(org) -> dict[str, float]:
 
 
 def time_recompute(org, repeat: int, profile: bool) -> None:
-    from insights import services
+    from insights import recompute
     from peakos.tenancy import org_scope
     from surveys.models import Round
 
@@ -593,13 +593,13 @@ def time_recompute(org, repeat: int, profile: bool) -> None:
         full = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            reports = services.recompute_org(organization=org)
+            reports = recompute.recompute_org(organization=org)
             full.append(time.perf_counter() - t0)
         newest = Round.objects.filter(organization=org).order_by("-number").select_related("organization").first()
         single = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            services.recompute_round(round_=newest)
+            recompute.recompute_round(round_=newest)
             single.append(time.perf_counter() - t0)
         if profile:
             import cProfile
@@ -607,7 +607,7 @@ def time_recompute(org, repeat: int, profile: bool) -> None:
 
             profiler = cProfile.Profile()
             profiler.enable()
-            services.recompute_round(round_=newest)
+            recompute.recompute_round(round_=newest)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     rows = sum(r.rows for r in reports)
@@ -619,7 +619,7 @@ def audit_figures(org) -> dict:
     many published cells it hides (scopes: participation rows; cells: snapshot rows) and why."""
     from django.db.models import Count
 
-    from insights import disclosure, services
+    from insights import disclosure, recompute
     from insights.models import Participation, Snapshot
     from peakos.tenancy import org_scope
     from surveys.models import Round
@@ -647,7 +647,7 @@ def audit_figures(org) -> dict:
         with org_scope(org):
             newest = Round.objects.filter(organization=org).order_by("-number").select_related("organization").first()
             t0 = time.perf_counter()
-            services.recompute_round(round_=newest)
+            recompute.recompute_round(round_=newest)
             total = time.perf_counter() - t0
             out = {"total": total, **spent}
             for model, label in ((Participation, "scopes"), (Snapshot, "cells")):

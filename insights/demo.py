@@ -31,7 +31,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from insights import services
+from insights import recompute, signal_sync
 from peakos.models import Layer, Organization, Person, Priority, PriorityLevel, Team, TeamDependency
 from peakos.tenancy import org_scope
 from surveys import demo as surveys_demo
@@ -225,7 +225,7 @@ def seed_northwind() -> int:
                 rng = np.random.default_rng(SEED + k)
                 args = (org, survey, k, questions, people, teams, department_of, depends_on, ranking, rng)
                 created += _seed_round(*args) is not None
-        services.recompute_org(organization=org)
+        recompute.recompute_org(organization=org)
     return created
 
 
@@ -239,4 +239,4 @@ def refresh_organization_signals() -> None:
 
     for org in Organization.objects.filter(slug__in=DEMO_SLUGS):
         with org_scope(org):
-            services.run_organization_detectors(org)
+            signal_sync.run_organization_detectors(org)

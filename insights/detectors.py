@@ -13,7 +13,7 @@ Two registries, so other apps add signals without touching the engine:
 
 Register with the decorators (``@round_detector`` / ``@organization_detector``),
 from your app's ``AppConfig.ready()``. A detector only *reads*; storing,
-de-duplicating (by ``key``) and resolving is ``services.sync_signals``'s job.
+de-duplicating (by ``key``) and resolving is ``signal_sync.sync_signals``'s job.
 Every detector here reads only *shown* figures: a suppressed scope never
 produces a figure in a signal.
 """

@@ -393,7 +393,7 @@ class Release(models.Model):
     """One batch of an open round's responses made visible together (live results).
 
     While a round is open, responses become part of the published results only in
-    releases (``insights.services.release_pending``): at least the round's threshold of
+    releases (``insights.releases.release_pending``): at least the round's threshold of
     new responses at a time, and at most one release per ``INSIGHTS_RELEASE_INTERVAL``.
     ``published`` records, per variable (``respondents`` or a dimension), the scopes
     whose figures this release refreshed — what a leader could read from then on — so
@@ -437,7 +437,7 @@ class ReleasedResponse(models.Model):
 class ScoreState(models.Model):
     """How many responses a round's stored results were computed from, and when.
 
-    The sweep (``insights.services.stale_rounds``, run by beat) compares this with the
+    The sweep (``insights.selectors.stale_rounds``, run by beat) compares this with the
     round's responses now: a round whose answers are newer than its scores — because a
     post-commit enqueue failed while the broker was down, a debounce lock was lost, or a
     worker died — is recomputed, so an outage heals by itself. Written in the same

@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from insights import services
+from insights import recompute
 from peakos.models import Organization
 from peakos.tenancy.tasks import TenantTask
 from surveys.models import Round
@@ -40,7 +40,7 @@ def recompute_round(organization: Organization, round_id: int) -> dict | None:
     if round_ is None:
         logger.info("recompute_round: round %s not found in organization %s", round_id, organization.pk)
         return None
-    report = services.recompute_round(round_=round_)
+    report = recompute.recompute_round(round_=round_)
     if report is None:
         return None
     return {"round": report.round_id, "scopes": report.scopes, "rows": report.rows, "signals": report.signals}
@@ -49,7 +49,7 @@ def recompute_round(organization: Organization, round_id: int) -> dict | None:
 @shared_task(base=TenantTask, acks_late=True)
 def recompute_org(organization: Organization) -> int:
     """Recompute every round of an organization (backfill). Returns how many rounds were recomputed."""
-    return len(services.recompute_org(organization=organization))
+    return len(recompute.recompute_org(organization=organization))
 
 
 def debounce_key(round_id: int) -> str:

@@ -546,7 +546,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Live results (insights.services.release_pending): while a round is open, responses are published
+# Live results (insights.releases.release_pending): while a round is open, responses are published
 # in releases of at least max(threshold, share × invited) responses, at most one per interval.
 INSIGHTS_RELEASE_SHARE = env.float("INSIGHTS_RELEASE_SHARE", default=0.05)
 INSIGHTS_RELEASE_INTERVAL = env.int("INSIGHTS_RELEASE_INTERVAL", default=30 * 60)  # seconds

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from insights import services as insights_services
+from insights import signal_sync
 from peakos.audit import record_audit
 from peakos.memberships import create_invitation, invitation_url
 from peakos.models import Membership, Organization, Role, Team
@@ -229,4 +229,4 @@ def tick(*, organization: Organization, today: date | None = None) -> TickResult
 
 def refresh_review_signals(organization: Organization) -> int:
     """Have insights re-run its organization detectors (ours among them: reviews/detectors.py)."""
-    return insights_services.run_organization_detectors(organization)
+    return signal_sync.run_organization_detectors(organization)

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from insights import services
 from insights.models import Participation
+from insights.recompute import recompute_round
 from peakos.models import Person
 from surveys.models import Response, Round, RoundStatus
 from tests.api.conftest import make_token, token_client
@@ -28,7 +28,7 @@ def round_a(tenant_a):
     )  # fmt: skip
     Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED, closed_at=timezone.now())
     round_.refresh_from_db()
-    services.recompute_round(round_=round_)
+    recompute_round(round_=round_)
     return round_
 
 

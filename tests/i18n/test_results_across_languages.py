@@ -6,8 +6,8 @@ figures, scope by scope and dimension by dimension.
 
 import pytest
 
-from insights import services as insights
 from insights.models import Participation, Snapshot
+from insights.recompute import recompute_round
 from peakos.models import Organization, Person
 from surveys import selectors
 from surveys.models import Answer, Invitation, Question, Response
@@ -56,7 +56,7 @@ def _everyone_answers(client, tenant, *, multilingual):
             assert WORDS.get(LANGUAGES[local], "") in page
         response = client.post(link, _answers(round_, invitation.team_id, i))
         assert response.status_code == 200 and Response.objects.filter(round=round_).count() == i + 1
-    insights.recompute_round(round_=round_)
+    recompute_round(round_=round_)
     return round_
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from insights import services
+from insights.recompute import recompute_round
 from peakos.models import Layer, Team, TeamKind
 from tests.insights.factories import RoundBuilder, survey
 
@@ -24,7 +24,7 @@ def build_round(tenant_a, pulse):
 def recompute():
     def _recompute(round_):
         round_.refresh_from_db()
-        return services.recompute_round(round_=round_)
+        return recompute_round(round_=round_)
 
     return _recompute
 

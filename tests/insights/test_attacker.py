@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from insights import services
 from insights.models import Participation, PriorityAlignment
+from insights.recompute import recompute_round
 from peakos.models import Layer, Role, Team, TeamDependency, TeamKind
 from surveys.models import Answer, Response, Round, RoundQuestion, RoundStatus
 from tests.api.conftest import make_token, token_client
@@ -375,14 +375,14 @@ def run_round(world: World, *, live: bool, rng: random.Random, settings) -> list
             answer_sheets(world, round_, chunk, rng)
             done += len(chunk)
             boundaries.append(max(responding[:done]) + 1 if responding[:done] else 0)
-            services.recompute_round(round_=round_)
+            recompute_round(round_=round_)
             collect()
         Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED)
     else:
         answer_sheets(world, round_, responding, rng)
     boundaries.append(len(world.people))
     round_.refresh_from_db()
-    services.recompute_round(round_=round_)
+    recompute_round(round_=round_)
     collect()
     return published
 

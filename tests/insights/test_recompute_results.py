@@ -2,8 +2,9 @@
 
 import pytest
 
-from insights import services, storage
+from insights import signal_sync, storage
 from insights.models import CoordinationCell, Participation, PriorityAlignment, Signal, SignalSettings, Snapshot
+from insights.recompute import recompute_org, recompute_round
 from peakos.models import TeamDependency
 from tests.factories import PriorityFactory
 from tests.insights.conftest import EXEC, IC
@@ -130,7 +131,7 @@ def test_recompute_org_gives_the_same_results_as_round_by_round(tenant_a, build_
     recompute(second)
     expected = (_snapshot_values(first), _snapshot_values(second))
     others = _other_results(first, second)
-    reports = services.recompute_org(organization=tenant_a.org)
+    reports = recompute_org(organization=tenant_a.org)
     assert len(reports) == 2
     assert (_snapshot_values(first), _snapshot_values(second)) == expected
     assert _other_results(first, second) == others
@@ -185,7 +186,7 @@ def test_a_backfill_that_fails_while_writing_leaves_every_round_as_it_was(
     recompute(second)
     before = (_snapshot_values(first), _snapshot_values(second), _other_results(first, second))
     calls = []
-    real_sync = services.sync_signals
+    real_sync = signal_sync.sync_signals
 
     def sync_then_fail(**kwargs):
         calls.append(kwargs["round_"])
@@ -193,9 +194,9 @@ def test_a_backfill_that_fails_while_writing_leaves_every_round_as_it_was(
             raise RuntimeError("the database went away")
         return real_sync(**kwargs)
 
-    monkeypatch.setattr(services, "sync_signals", sync_then_fail)
+    monkeypatch.setattr(signal_sync, "sync_signals", sync_then_fail)
     with pytest.raises(RuntimeError):
-        services.recompute_org(organization=tenant_a.org)
+        recompute_org(organization=tenant_a.org)
     assert (_snapshot_values(first), _snapshot_values(second), _other_results(first, second)) == before
 
 
@@ -262,7 +263,7 @@ def test_drivers_appear_only_with_enough_respondents(tenant_a, build_round, reco
 
 def test_a_scheduled_round_is_left_alone(tenant_a, build_round):
     round_ = build_round(status="scheduled").save()
-    assert services.recompute_round(round_=round_) is None
+    assert recompute_round(round_=round_) is None
     assert not Snapshot.objects.filter(round=round_).exists()
 
 

@@ -8,8 +8,9 @@ wrong id would."""
 import numpy as np
 import pytest
 
-from insights import services, storage
+from insights import storage
 from insights.models import CoordinationCell, ErasedInvitations, Participation, PriorityAlignment, Snapshot
+from insights.recompute import recompute_org, recompute_round
 from peakos.models import TeamDependency
 from peakos.tenancy import org_scope
 from surveys.models import Answer, Response
@@ -89,10 +90,10 @@ def test_invitation_counts_of_another_organizations_round_are_empty(tenant_a, te
 def test_sync_rows_of_one_organizations_round_leaves_the_other_organizations_rows(tenant_a, tenant_b, rounds):
     round_a, round_b = rounds
     with org_scope(tenant_b.org):
-        services.recompute_round(round_=round_b)
+        recompute_round(round_=round_b)
     before_b = {model: _ids(model, tenant_b.org) for model in RESULT_MODELS}
     with org_scope(tenant_a.org):
-        services.recompute_round(round_=round_a)
+        recompute_round(round_=round_a)
         for model, _ in storage.RESULT_TABLES:
             storage.sync_rows(model, round_a.pk, {})  # the round now has no rows of this table
     assert all(not _ids(model, tenant_a.org) for model in RESULT_MODELS)
@@ -105,7 +106,7 @@ def test_a_recompute_after_a_backfill_writes_no_rows(tenant_a, monkeypatch):
     first = _round(tenant_a, number=1, picks=picks)
     newest = _round(tenant_a, number=2, picks=picks[::-1])
     with org_scope(tenant_a.org):
-        services.recompute_org(organization=tenant_a.org)
+        recompute_org(organization=tenant_a.org)
     stored = {model: _ids(model, tenant_a.org) for model in RESULT_MODELS}
     assert all(stored.values())
     inserted = []
@@ -119,7 +120,7 @@ def test_a_recompute_after_a_backfill_writes_no_rows(tenant_a, monkeypatch):
     with org_scope(tenant_a.org):
         for round_ in (first, newest):
             round_.refresh_from_db()
-            report = services.recompute_round(round_=round_)
+            report = recompute_round(round_=round_)
             assert report.rows == sum(model.objects.filter(round=round_).count() for model in RESULT_MODELS)
     assert inserted == []
     assert {model: _ids(model, tenant_a.org) for model in RESULT_MODELS} == stored

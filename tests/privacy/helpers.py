@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core import serializers
 from django.db import models
 
-from insights import services as insights_services
 from insights.models import CoordinationCell, Participation, PriorityAlignment, Release, Snapshot
+from insights.recompute import recompute_round
 from peakos.models import Layer
 from surveys import selectors
 from surveys.models import Invitation, Round, RoundStatus
@@ -43,11 +43,11 @@ def answered_round(
             invitation=invitation, sheet=sheet, data=_answers(round_, invitation.team_id, comment, likert)
         )
     round_.refresh_from_db()
-    insights_services.recompute_round(round_=round_)  # cuts the live release
+    recompute_round(round_=round_)  # cuts the live release
     schedule.close_round(round=round_)
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
-    insights_services.recompute_round(round_=round_)
+    recompute_round(round_=round_)
     return round_
 
 

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from insights import services as insights_services
 from insights import tasks as insights_tasks
 from insights.models import Snapshot
+from insights.recompute import recompute_org, recompute_round
 from insights.selectors import stale_rounds
 from peakos.models import AuditEvent, Organization
 from surveys import tasks as survey_tasks
@@ -67,10 +67,10 @@ def test_no_recompute_path_wipes_a_round_whose_answers_are_gone(tenant_a, old_ro
     old_round.refresh_from_db()
     results = serialized_results(old_round)
 
-    assert insights_services.recompute_round(round_=old_round) is None
+    assert recompute_round(round_=old_round) is None
     assert insights_tasks.recompute_round(org.pk, old_round.pk) is None
     insights_tasks.schedule_recompute(org.pk, old_round.pk)  # the debounced path ends in the same task
-    insights_services.recompute_org(organization=org)
+    recompute_org(organization=org)
     insights_tasks.recompute_org(org.pk)
     assert old_round.pk not in [pk for pk, _ in stale_rounds(timezone.now())]
     insights_tasks.sweep_stale_rounds()
@@ -87,7 +87,7 @@ def test_the_next_rounds_change_since_a_kept_round_survives_a_backfill(tenant_a,
     retention.apply_retention(organization=org)
     assert Response.objects.filter(round=newer).exists(), "a recent round keeps its answers"
 
-    insights_services.recompute_org(organization=org)
+    recompute_org(organization=org)
 
     after = sorted(Snapshot.objects.filter(round=newer).values_list("scope_kind", "team_id", "dimension", "delta"))
     assert after == deltas

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from insights import detectors, services
+from insights import detectors, signal_sync
 from insights.models import Signal
 from rhythm import detectors as rhythm_detectors
 from rhythm.models import Issue, IssueStatus
@@ -39,9 +39,9 @@ def test_issues_waiting_four_weeks_are_a_high_signal_on_the_team_asked(tenant_a)
 
 def test_the_signal_is_stored_and_goes_away_once_decided(tenant_a):
     issue = raise_to(tenant_a, tenant_a.leadership, 20)
-    services.run_organization_detectors(tenant_a.org)
+    signal_sync.run_organization_detectors(tenant_a.org)
     signal = Signal.objects.get(kind="slow_cross_team_answers")
     assert signal.get_kind_display() == "Cross-team issues waiting for a decision"
     Issue.objects.filter(pk=issue.pk).update(status=IssueStatus.SOLVED, solved_at=timezone.now())
-    services.run_organization_detectors(tenant_a.org)
+    signal_sync.run_organization_detectors(tenant_a.org)
     assert not Signal.objects.filter(kind="slow_cross_team_answers").exists()

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from insights import services
+from insights import recompute
 from peakos.models import Organization
 from peakos.tenancy import org_scope
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         with org_scope(organization):
-            reports = services.recompute_org(organization=organization, progress=progress)
+            reports = recompute.recompute_org(organization=organization, progress=progress)
         if reports:
             self.stdout.write("")
         rows = sum(r.rows for r in reports)
