@@ -9,13 +9,15 @@ summed features of the level (batches) at which the scope is published.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
 from insights import scoring
 from insights.engine.cells import VALUES, Counts
+from insights.engine.publish import Publisher, RoundDecisions
+from insights.engine.scopes import Parts
 from insights.vocabulary import ENPS, OUTCOMES, ScopeKey
 
 Float = npt.NDArray[np.float64]
@@ -121,4 +123,95 @@ def priorities(agg: Float, counts: Counts, hidden: npt.NDArray[np.bool_], reason
             None if h else {label: c for label, c in zip(labels, row, strict=True) if c}
             for h, row in zip(hidden.tolist(), picks.tolist(), strict=True)
         ],
+    )
+
+
+@dataclass
+class RoundFigures:
+    """Every scope's figures of a round: per scope, or [scope, dimension]; NaN where hidden."""
+
+    respondents: Int
+    invited: Int
+    dim_respondents: Int
+    dim_hidden: npt.NDArray[np.bool_]
+    mean: Float
+    score: Float
+    favorable_share: Float
+    unfavorable_share: Float
+    spread: Float
+    gap: Float
+    delta: Float
+    driver_enps: Float
+    driver_alignment: Float
+    priorities: Priorities | None
+
+
+def round_figures(
+    pub: Publisher,
+    decided: RoundDecisions,
+    *,
+    previous_scores: Mapping[tuple[ScopeKey, str], float],
+    driver_min_respondents: int,
+    final: bool,
+) -> RoundFigures:
+    """The figures of every scope, each from the sums of the level its scope is published at.
+
+    Scores, shares and spreads per dimension from that dimension's decision; respondent
+    counts from the respondents' decision; invitations over every batch; gaps and deltas from
+    the scores. Once ``final``: drivers (only where a dimension is published at the decided
+    level) and priority alignment, from the sums at that level.
+    """
+    counts, scopes, cols = pub.counts, pub.scopes, pub.counts.columns
+    n_scopes, n_dims = len(scopes), len(counts.dimensions)
+    shape = (n_scopes, n_dims)
+    levels = decided.levels()
+    aggregated = {lvl: pub.parts(lvl).gather(scopes.source) for lvl in levels}
+    summaries = {lvl: summarize(agg, counts) for lvl, agg in aggregated.items()}
+    summary = {f.name: np.full(shape, np.nan) for f in fields(Summary)}
+    dim_respondents = np.zeros(shape, dtype=np.int64)
+    for d, dec in enumerate(decided.dimensions):
+        for lvl in levels:
+            rows = dec.level == lvl
+            if rows.any():
+                for name, arr in summary.items():
+                    arr[rows, d] = getattr(summaries[lvl], name)[rows, d]
+                dim_respondents[rows, d] = aggregated[lvl][rows, cols.dim_respondents.start + d].round()
+    hidden_by_dim = [dec.hidden for dec in decided.dimensions]
+    dim_hidden = np.stack(hidden_by_dim, axis=1) if n_dims else np.zeros(shape, dtype=bool)
+    for arr in summary.values():
+        arr[dim_hidden] = np.nan
+    respondents = np.zeros(n_scopes, dtype=np.int64)
+    for lvl in levels:
+        rows = decided.respondents.level == lvl
+        respondents[rows] = aggregated[lvl][rows, cols.respondents.start].round()
+    invitations = counts.per_cell()[:, [cols.invited.start]]
+    invited = Parts.of(pub.tree, counts.n_layers, invitations).gather(scopes.source)[:, 0].round().astype(np.int64)
+    gap = gaps(summary["score"], scopes.leadership)
+    delta = deltas(summary["score"], scopes.keys, counts.dimensions, previous_scores)
+    prio = None
+    if final:
+        final_agg = pub.parts(pub.level).gather(scopes.source)
+        driver_enps, driver_alignment = drivers(final_agg, counts, driver_min_respondents)
+        if n_dims:
+            not_at_level = np.stack([dec.level for dec in decided.dimensions], axis=1) != pub.level
+        else:
+            not_at_level = dim_hidden
+        for arr in (driver_enps, driver_alignment):
+            arr[dim_hidden] = np.nan
+            arr[not_at_level] = np.nan
+        if decided.pickers is not None:
+            prio = priorities(final_agg, counts, decided.pickers.hidden, decided.pickers.reason)
+    else:
+        driver_enps, driver_alignment = np.full(shape, np.nan), np.full(shape, np.nan)
+    return RoundFigures(
+        respondents=respondents,
+        invited=invited,
+        dim_respondents=dim_respondents,
+        dim_hidden=dim_hidden,
+        gap=gap,
+        delta=delta,
+        driver_enps=driver_enps,
+        driver_alignment=driver_alignment,
+        priorities=prio,
+        **summary,
     )

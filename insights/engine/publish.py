@@ -12,7 +12,7 @@ weighted by that variable's respondents per atom. Two steps per variable:
    difference of released lists does), hiding more where one would.
 
 Live results. While a round is open its responses are released in batches
-(``insights.services.release``); a release publishes, for every scope, the figures
+(``insights.releases.release_pending``); a release publishes, for every scope, the figures
 over all batches so far — *unless* the audit refuses that row, because the scope
 gained fewer than k responses since its last published state or because the new
 row would combine with earlier ones into a leak. Then the scope keeps showing its
@@ -34,10 +34,11 @@ from insights import disclosure
 from insights.engine.cells import Counts
 from insights.engine.scopes import Parts, Scopes
 from insights.engine.tree import Tree
-from insights.vocabulary import CROSS_KINDS, FEW, PROTECT
+from insights.vocabulary import CROSS_KINDS, FEW, PROTECT, RESPONDENTS, ScopeKey
 
 Int = npt.NDArray[np.int64]
 History = Mapping[str, Sequence[tuple[int, int]]]  # variable -> (scope index, level) rows published before
+COMMENTS, PICKERS = "comments", "pickers"  # the variables published when a round closes
 
 
 @dataclass
@@ -147,3 +148,56 @@ class Publisher:
             level[s] = self.level
         reason = ["" if level[s] else (FEW if current[s] < k else PROTECT) for s in range(n)]
         return Decision(level, reason, shown)
+
+
+@dataclass
+class RoundDecisions:
+    """What one round may publish, per variable (see :func:`decide_round`)."""
+
+    respondents: Decision
+    dimensions: list[Decision]  # one per dimension, in ``Counts.dimensions`` order
+    comments: Decision | None  # None until the round is final
+    pickers: Decision | None  # None until final, or when nobody picked a priority
+
+    def levels(self) -> set[int]:
+        """The levels (numbers of batches) some scope's respondents or scores are published at."""
+        return {int(v) for dec in (self.respondents, *self.dimensions) for v in dec.level.tolist() if v}
+
+    def released(self, keys: Sequence[ScopeKey], dims: Sequence[str]) -> dict[str, list[ScopeKey]]:
+        """Per variable, the scopes published at the decided level (what a release stores)."""
+        out = {RESPONDENTS: [keys[s] for s in self.respondents.new]}
+        for dim, dec in zip(dims, self.dimensions, strict=True):
+            out[dim] = [keys[s] for s in dec.new]
+        return out
+
+
+def decide_round(pub: Publisher, *, comment_threshold: int, final: bool) -> RoundDecisions:
+    """Decide every variable of a round: respondent counts first (a scope whose count is not
+    published at this level publishes nothing else at it), then each dimension, then — once
+    the round is final — comments (at ``max(comment_threshold, k)``) and priority picks.
+
+    A dimension everyone answered has exactly the respondents' weights and history, so it
+    takes the respondents' decision; dimensions that share their weights share one audit.
+    """
+    cols, counts = pub.counts.columns, pub.counts
+    r0 = cols.respondents.start
+    resp = pub.decide(RESPONDENTS, r0)
+    not_now = {s for s in range(len(pub.scopes)) if resp.level[s] != pub.level}
+    as_respondents = (counts.features[:, r0].tobytes(), tuple(pub.history.get(RESPONDENTS, ())))
+    shared: dict[tuple, Decision] = {as_respondents: resp}
+    by_dim: list[Decision] = []
+    for d, dim in enumerate(counts.dimensions):
+        column = cols.dim_respondents.start + d
+        same = (counts.features[:, column].tobytes(), tuple(pub.history.get(dim, ())))
+        if same not in shared:
+            # Some respondents skipped this dimension: protect its own counts too.
+            shared[same] = pub.decide(dim, column, hidden=not_now)
+        by_dim.append(shared[same])
+    final = final and pub.level is not None
+    comments = pickers = None
+    if final:
+        k = max(comment_threshold, pub.threshold)
+        comments = pub.decide(COMMENTS, r0, threshold=k, lists=True, hidden=not_now)
+        if len(counts.picked):
+            pickers = pub.decide(PICKERS, cols.pickers.start, hidden=not_now)
+    return RoundDecisions(resp, by_dim, comments, pickers)
