@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from insights import detectors, engine, releases, signal_sync, storage
 from insights.models import Release, ScoreState, SignalSettings
-from insights.selectors import stored_scores
 from insights.storage import LAYERS
 from insights.vocabulary import ScopeKey
 from peakos.models import Organization, Priority, PriorityLevel, Team, TeamDependency
@@ -150,7 +149,7 @@ def load_round(
         responses = responses[plan.keep]
     responses = responses[:, :3]
     if previous_scores is None:
-        previous_scores = stored_scores(previous_round(round_))
+        previous_scores = storage.load_scores(previous_round(round_))
     teams = plan.teams if plan.teams is not None else org.teams
     return engine.RoundInput(
         batch=plan.batch,
@@ -317,7 +316,7 @@ def recompute_org(
         started = time.perf_counter()
         previous = last.get(round_.survey_id)
         if round_.pk in kept_before:
-            previous_scores = stored_scores(kept_before[round_.pk])
+            previous_scores = storage.load_scores(kept_before[round_.pk])
         else:
             previous_scores = previous.shown_scores() if previous is not None else None
         plan = releases.release_plan(round_, org.releases_of(round_), responses[:, 3])

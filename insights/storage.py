@@ -185,6 +185,23 @@ def load_invitations(round_: Round) -> np.ndarray:
 # Writing
 # --------------------------------------------------------------------------
 
+
+def load_scores(round_: Round | None) -> dict[tuple[ScopeKey, str], float]:
+    """(scope, dimension) → score of a round's shown snapshots: what the next round's deltas
+    compare with. One ``values_list`` of five columns, no row objects: the engine reads every
+    shown snapshot of the previous round (thousands) on each recompute. The same figures as
+    ``selectors.stored_scores`` (a suppressed row has no score), which pages use."""
+    if round_ is None:
+        return {}
+    rows = (
+        Snapshot.objects.filter(organization_id=round_.organization_id, round_id=round_.pk, suppressed=False)
+        .exclude(score__isnull=True)
+        .order_by()
+        .values_list("scope_kind", "team_id", "layer", "depth", "dimension", "score")
+    )
+    return {(ScopeKey(kind, team, layer or "", depth), dim): score for kind, team, layer, depth, dim, score in rows}
+
+
 Columns = dict[str, list]  # column name -> one Python value per row (None = NULL)
 
 

@@ -8,10 +8,10 @@ wrong id would."""
 import numpy as np
 import pytest
 
-from insights import storage
+from insights import selectors, storage
 from insights.models import CoordinationCell, ErasedInvitations, Participation, PriorityAlignment, Snapshot
 from insights.recompute import recompute_org, recompute_round
-from peakos.models import TeamDependency
+from peakos.models import Team, TeamDependency
 from peakos.tenancy import org_scope
 from surveys.models import Answer, Response
 from tests.factories import PriorityFactory
@@ -130,3 +130,20 @@ def test_fetch_ints_reads_int8_columns_in_order():
     rows = storage.fetch_ints("SELECT CAST(%s AS bigint), CAST(%s AS bigint)", [2**40, -3], 2)
     assert rows.dtype == np.int64
     assert rows.tolist() == [[2**40, -3]]
+
+
+def test_load_scores_are_the_shown_scores_of_the_round_only(tenant_a, tenant_b, rounds):
+    round_a, round_b = rounds
+    with org_scope(tenant_b.org):
+        recompute_round(round_=round_b)
+    with org_scope(tenant_a.org):
+        recompute_round(round_=round_a)
+        scores = storage.load_scores(round_a)
+        assert scores == {key: v for key, v in selectors.stored_scores(round_a).items() if v is not None}
+    shown = Snapshot.objects.filter(round=round_a, suppressed=False).count()
+    assert len(scores) == shown > 0
+    assert {key.team for key, _ in scores} <= {
+        None,
+        *Team.objects.filter(organization=tenant_a.org).values_list("id", flat=True),
+    }
+    assert storage.load_scores(None) == {}
