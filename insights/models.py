@@ -448,6 +448,10 @@ class ScoreState(models.Model):
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="score_state")
     responses_scored = models.PositiveIntegerField()
     scored_at = models.DateTimeField()
+    # Per result table (model label), a fingerprint of the rows last written for the round
+    # (``insights.storage.digest``): a recompute that would write the same rows skips
+    # reading and comparing them. Fingerprints of published rows, not figures.
+    digests = models.JSONField(default=dict, blank=True)
 
     objects = OrgScopedManager()
 

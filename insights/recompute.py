@@ -235,20 +235,22 @@ def recompute_round(
             # Retention ran while this was scoring: keep the stored results.
             transaction.set_rollback(True)
             return None
-        rows = storage.replace_results(round_, result)
+        digests = ScoreState.objects.filter(round=round_).values_list("digests", flat=True).first() or {}
+        rows = storage.replace_results(round_, result, digests)
         if plan.deciding is not None:
             Release.objects.filter(pk=plan.deciding.pk, published__isnull=True).update(
                 published=releases.published_keys(result.released)
             )
         signals = signal_sync.sync_signals(organization=round_.organization, round_=round_, found=found)
-        record_score_state(round_, len(responses))
+        record_score_state(round_, len(responses), digests)
     if organization_detectors:
         signal_sync.run_organization_detectors(round_.organization)
     return RecomputeReport(round_.pk, len(result.scopes), rows, signals, time.perf_counter() - started, result)
 
 
-def record_score_state(round_: Round, responses_scored: int) -> None:
-    """Remember how many responses the round's results now stand on (the sweep's yardstick).
+def record_score_state(round_: Round, responses_scored: int, digests: dict[str, str]) -> None:
+    """Remember how many responses the round's results now stand on (the sweep's yardstick),
+    and the fingerprints of the rows written (``storage.replace_results``).
 
     Called inside the transaction that writes the results, so the two never disagree:
     answers that arrived after the data was loaded make the count fall short, and the
@@ -256,11 +258,12 @@ def record_score_state(round_: Round, responses_scored: int) -> None:
     """
     ScoreState.objects.update_or_create(
         round=round_,
-        defaults={"responses_scored": responses_scored, "scored_at": timezone.now()},
+        defaults={"responses_scored": responses_scored, "scored_at": timezone.now(), "digests": digests},
         create_defaults={
             "organization_id": round_.organization_id,
             "responses_scored": responses_scored,
             "scored_at": timezone.now(),
+            "digests": digests,
         },
     )
 
@@ -309,7 +312,7 @@ def recompute_org(
     pending_rows: list[tuple] = []
     last: dict[int, engine.RoundResult] = {}
     deciding: list[tuple[Release, dict]] = []
-    scored_counts: list[tuple[Round, int]] = []
+    scored_counts: list[tuple[Round, int, dict[str, str]]] = []
     for i, (round_, responses, answers) in enumerate(
         storage.load_rounds_data(rounds, batch=BACKFILL_READ_ROUNDS), start=1
     ):
@@ -325,8 +328,9 @@ def recompute_org(
             deciding.append((plan.deciding, releases.published_keys(result.released)))
         found_by_round.append((round_, signal_sync.detect_round_signals(round_, org, result)))
         rows = 0
-        for model, build in storage.RESULT_TABLES:
-            columns = build(organization.pk, round_.pk, result)
+        digests = {}
+        for model, columns, fingerprint in storage.result_columns(round_, result):
+            digests[model._meta.label] = fingerprint
             n = len(next(iter(columns.values()))) if columns else 0
             if not n:
                 continue
@@ -336,7 +340,7 @@ def recompute_org(
             else:
                 pending_rows.append((model, columns))
         last[round_.survey_id] = result
-        scored_counts.append((round_, len(responses)))
+        scored_counts.append((round_, len(responses), digests))
         reports.append(RecomputeReport(round_.pk, len(result.scopes), rows, 0, time.perf_counter() - started))
         if progress is not None:
             progress(i, len(rounds), round_)
@@ -377,5 +381,5 @@ def _write_backfill(
             Release.objects.filter(pk=release.pk, published__isnull=True).update(published=published)
         for report, (round_, found) in zip(reports, found_by_round, strict=True):
             report.signals = signal_sync.sync_signals(organization=organization, round_=round_, found=found)
-        for round_, count in scored_counts:
-            record_score_state(round_, count)
+        for round_, count, digests in scored_counts:
+            record_score_state(round_, count, digests)

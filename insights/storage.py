@@ -14,6 +14,7 @@ run in (``peakos.tenancy.org_scope``); every loader has a two-tenant test in
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections import Counter
@@ -420,9 +421,38 @@ def sync_rows(model, round_id: int, columns: Columns) -> int:
     return len(new_rows)
 
 
-def replace_results(round_: Round, result: engine.RoundResult) -> int:
-    """Make the round's stored results those of ``result`` (only changed rows are written;
-    see :func:`sync_rows`). Returns the number of result rows. Call inside a transaction."""
-    return sum(
-        sync_rows(model, round_.pk, build(round_.organization_id, round_.pk, result)) for model, build in RESULT_TABLES
-    )
+def digest(columns: Columns) -> str:
+    """A fingerprint of one table's rows for a round, in the order the engine builds them
+    (deterministic: the same result gives the same columns). Stored in ``ScoreState.digests``."""
+    h = hashlib.blake2b(digest_size=16)
+    for name, values in columns.items():
+        h.update(name.encode())
+        h.update(repr(values).encode())
+    return h.hexdigest()
+
+
+def result_columns(round_: Round, result: engine.RoundResult):
+    """(model, columns, digest) of each result table of the round."""
+    for model, build in RESULT_TABLES:
+        columns = build(round_.organization_id, round_.pk, result)
+        yield model, columns, digest(columns)
+
+
+def replace_results(round_: Round, result: engine.RoundResult, digests: dict[str, str]) -> int:
+    """Make the round's stored results those of ``result``; returns the number of result rows.
+
+    ``digests``: the fingerprints of the rows last written (``ScoreState.digests``), updated in
+    place. A table whose new rows have the stored fingerprint, and as many rows as are stored,
+    is left alone without reading its rows (most recomputes: an open round between releases, a
+    closed round recomputed by the sweep); the others are synced (:func:`sync_rows`: only
+    changed rows are written). Call inside a transaction (the round row locked)."""
+    rows = 0
+    for model, columns, fingerprint in result_columns(round_, result):
+        n = len(next(iter(columns.values()))) if columns else 0
+        label = model._meta.label
+        if digests.get(label) == fingerprint and model.objects.filter(round_id=round_.pk).count() == n:
+            rows += n
+            continue
+        rows += sync_rows(model, round_.pk, columns)
+        digests[label] = fingerprint
+    return rows

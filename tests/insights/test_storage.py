@@ -117,12 +117,21 @@ def test_a_recompute_after_a_backfill_writes_no_rows(tenant_a, monkeypatch):
         return real_insert(model, columns)
 
     monkeypatch.setattr(storage, "insert_columns", counting_insert)
+    compared = []
+    real_sync = storage.sync_rows
+
+    def counting_sync(model, round_id, columns):
+        compared.append(model.__name__)
+        return real_sync(model, round_id, columns)
+
+    monkeypatch.setattr(storage, "sync_rows", counting_sync)
     with org_scope(tenant_a.org):
         for round_ in (first, newest):
             round_.refresh_from_db()
             report = recompute_round(round_=round_)
             assert report.rows == sum(model.objects.filter(round=round_).count() for model in RESULT_MODELS)
     assert inserted == []
+    assert compared == []  # the fingerprints the backfill stored match: no table is even read
     assert {model: _ids(model, tenant_a.org) for model in RESULT_MODELS} == stored
 
 
@@ -147,3 +156,15 @@ def test_load_scores_are_the_shown_scores_of_the_round_only(tenant_a, tenant_b, 
         *Team.objects.filter(organization=tenant_a.org).values_list("id", flat=True),
     }
     assert storage.load_scores(None) == {}
+
+
+def test_a_recompute_after_an_answer_changed_rewrites_the_rows_that_changed(tenant_a):
+    round_ = _round(tenant_a)
+    with org_scope(tenant_a.org):
+        recompute_round(round_=round_)
+        before = Snapshot.objects.get(round=round_, scope_kind="organization", dimension="alignment").score
+        answer = Answer.objects.filter(response__round=round_, question__dimension="alignment").first()
+        Answer.objects.filter(pk=answer.pk).update(value=1)
+        recompute_round(round_=round_)
+        after = Snapshot.objects.get(round=round_, scope_kind="organization", dimension="alignment").score
+    assert after < before
