@@ -114,13 +114,16 @@ def answer(request, token: str):
     }
     # Validation messages of a submit are written in the page's language.
     with org_scope(org), translation.override(base["language"]):
-        if submit.has_answered(invitation):
+        # A POST needs no look-up first: its claim of the guard row says whether the link
+        # was used (one statement with the writes); a page view asks the guard.
+        posting = request.method == "POST"
+        if not posting and submit.has_answered(invitation):
             return _page(request, "already_answered.html", base)
         if not round.is_accepting:
             return _page(request, "closed.html", base, status=410)
         answer_sheet = selectors.answer_sheet(round, team_id=invitation.team_id, organization=org)
         errors: dict = {}
-        if request.method == "POST":
+        if posting:
             try:
                 try:
                     submit.submit_response(invitation=invitation, sheet=answer_sheet, data=request.POST)
@@ -141,6 +144,8 @@ def answer(request, token: str):
             except submit.RoundClosedError:
                 return _page(request, "closed.html", base, status=410)
             except ValidationError as exc:
+                if submit.has_answered(invitation):  # a used link says so rather than list errors
+                    return _page(request, "already_answered.html", base)
                 errors = exc.message_dict
             else:
                 return _page(request, "thanks.html", {**base, "draft_key": _draft_key(round)})

@@ -20,7 +20,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peakos.tokens import hash_token
@@ -71,11 +72,13 @@ def find_invitation(raw_token: str) -> Invitation | None:
         .select_related("organization", "round", "round__survey")
         .annotate(person_language=F("person__language"))
     )
-    # token_hash is unique: no ORDER BY (``first()``) needed, a LIMIT is enough.
-    found = list(base.filter(token_hash=digest)[:1])
-    if not found:
-        extra = InvitationToken.objects.with_scopes_disabled().filter(token_hash=digest).values("invitation_id")
-        found = list(base.filter(pk__in=extra)[:1])
+    # One statement whichever link it is: the first e-mail's token is on the invitation, a
+    # reminder's in InvitationToken (both unique, so at most one row: a LIMIT, no ORDER BY).
+    # The id comes from one scalar subquery of two index look-ups (an OR of the two
+    # columns would scan the invitations).
+    first = Invitation.objects.with_scopes_disabled().filter(token_hash=digest).values("pk")[:1]
+    extra = InvitationToken.objects.with_scopes_disabled().filter(token_hash=digest).values("invitation_id")[:1]
+    found = list(base.filter(pk=Coalesce(Subquery(first), Subquery(extra)))[:1])
     return found[0] if found else None
 
 
