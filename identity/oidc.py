@@ -59,8 +59,17 @@ def authorize_redirect(request, provider: IdentityProvider, *, login_hint: str =
 
 def complete(request, provider: IdentityProvider) -> tuple[dict, str]:
     """Verify the callback and the ID token; return its claims and the raw ID token (for logout)."""
-    token = client_for(provider).authorize_access_token(request)
+    client = client_for(provider)
+    token = client.authorize_access_token(request)
     claims = token.get("userinfo")
     if not claims:
         raise ValueError("no ID token in the token response")
-    return dict(claims), str(token.get("id_token", ""))
+    claims = dict(claims)
+    if "email" not in claims and provider.discovery.get("userinfo_endpoint"):
+        # Providers that keep the ID token small (OpenID Connect Core 5.4) send the scopes'
+        # claims from the UserInfo endpoint; its ``sub`` must be the ID token's (5.3.2).
+        info = dict(client.userinfo(token=token))
+        if info.get("sub") != claims.get("sub"):
+            raise ValueError("the UserInfo response is for another subject")
+        claims = {**info, **claims}
+    return claims, str(token.get("id_token", ""))

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.identity.idp import configure_provider, start_idp
+
 
 class _Handler(BaseHTTPRequestHandler):
     routes: dict = {}
@@ -54,3 +56,26 @@ def discovery_for(base: str, **extra) -> dict:
 def allow_loopback(settings):
     """The identity providers of the tests run on 127.0.0.1, which production refuses."""
     settings.IDENTITY_ALLOW_PRIVATE_ADDRESSES = True
+
+
+@pytest.fixture
+def sso_for(tmp_path, settings, allow_loopback):
+    """``sso_for(tenant, accounts, **provider_settings)``: start a real IdP holding ``accounts``
+    (login -> claims) and make it ``tenant``'s provider, configured and tested through the
+    owner's services as on the settings page. Returns the provider."""
+    started = []
+
+    def _configure(tenant, accounts, **options):
+        slug = tenant.org.slug
+        idp = start_idp(
+            tmp_path,
+            redirect_uris=[f"{settings.SITE_URL}/o/{slug}/login/callback/"],
+            logout_uris=[f"{settings.SITE_URL}/accounts/login/"],
+            accounts=accounts,
+        )
+        started.append(idp)
+        return configure_provider(tenant, idp, **options)
+
+    yield _configure
+    for idp in started:
+        idp.stop()
