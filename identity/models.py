@@ -86,3 +86,27 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer} ({self.subject})"
+
+
+class ScimToken(models.Model):
+    """A bearer token of the organization's SCIM 2.0 endpoint (/scim/v2/), for its identity
+    provider's provisioning. Shown once; only its SHA-256 is stored, like API tokens."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="scim_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -16,8 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from identity import oidc, selectors, services
+from identity import oidc, provisioning, selectors, services
 from identity.forms import IdentityProviderForm
+from identity.models import ScimToken
 from peakos import permissions
 from peakos.permissions import require
 from peakos.views import add_errors
@@ -46,7 +47,24 @@ def sso_settings(request, org_slug):
     """Configure the provider; "Test connection" (``action=test``) fetches its discovery document."""
     organization = request.organization
     provider = selectors.provider_of(organization)
-    if request.method == "POST" and request.POST.get("action") == "test":
+    new_scim_token = None
+    action = (request.POST.get("action") or "save") if request.method == "POST" else None
+    if action == "scim_create":
+        try:
+            _token, new_scim_token = provisioning.create_scim_token(
+                membership=request.membership, name=request.POST.get("scim_name", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("sso_settings", org_slug=org_slug)
+    elif action == "scim_revoke":
+        token = ScimToken.objects.filter(organization=organization, pk=request.POST.get("token_id") or 0).first()
+        if token is None:
+            raise Http404
+        provisioning.revoke_scim_token(membership=request.membership, token=token)
+        messages.success(request, _("The SCIM token was revoked."))
+        return redirect("sso_settings", org_slug=org_slug)
+    if action == "test":
         try:
             services.test_connection(membership=request.membership)
         except ValidationError as exc:
@@ -55,9 +73,9 @@ def sso_settings(request, org_slug):
             messages.success(request, _("The connection works: the provider's metadata and keys were read."))
         return redirect("sso_settings", org_slug=org_slug)
     form = IdentityProviderForm(
-        request.POST or None, initial=_initial(provider), owners=selectors.owners_of(organization)
+        request.POST if action == "save" else None, initial=_initial(provider), owners=selectors.owners_of(organization)
     )
-    if request.method == "POST" and form.is_valid():
+    if action == "save" and form.is_valid():
         try:
             services.save_provider(membership=request.membership, **form.cleaned_data)
         except ValidationError as exc:
@@ -75,6 +93,9 @@ def sso_settings(request, org_slug):
             "redirect_uri": base + reverse("sso_callback", args=[organization.slug]),
             "login_url": base + reverse("sso_login", args=[organization.slug]),
             "logout_redirect_uri": base + reverse("login"),
+            "scim_base_url": base + "/scim/v2",
+            "scim_tokens": ScimToken.objects.filter(organization=organization, revoked_at__isnull=True),
+            "new_scim_token": new_scim_token,
         },
     )
 

@@ -90,6 +90,8 @@ urlpatterns = [
     path("l/<str:token>/", leadership_views.answer, name="feedback_answer"),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/", include("peakos.api_urls")),
+    # SCIM 2.0 provisioning (identity/scim.py): the bearer token names the organization.
+    path("scim/v2/", include("identity.scim_urls")),
     path("admin/", admin.site.urls),
 ]
 

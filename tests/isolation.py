@@ -94,6 +94,9 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "feedback_answer": "public 360 feedback link: the token (only its hash is stored) names the organization",
     "sso_discover": "the login page's SSO button: sends an e-mail domain to its organization's sign-in, no data",
     "sso_login": "single sign-on start: redirects to the organization's identity provider, shows no data",
+    "scim_service_provider_config": "SCIM: what the endpoint supports, the same for every token, no data",
+    "scim_users": "SCIM: the bearer token names the organization (tests/identity/test_scim.py checks two)",
+    "scim_user": "SCIM: the bearer token names the organization; another's ids are 404 (tests/identity/test_scim.py)",
     "sso_callback": "single sign-on answer: the state in this browser's session and the ID token name the login",
 }
 
