@@ -316,13 +316,23 @@ def series_of(team: Team) -> MeetingSeries | None:
     return MeetingSeries.objects.filter(team=team).first()
 
 
-def weeks_behind_metrics(metric_ids: list[int], *, weeks: int = HEALTH_WEEKS) -> dict[int, list[dict]]:
+def weeks_behind_metrics(
+    metric_ids: list[int], *, weeks: int = HEALTH_WEEKS, period: str | None = None
+) -> dict[int, list[dict]]:
     """The scorecard weeks behind business-review metrics (measurables linked to them), for the
-    review page: ``{metric id: [{"measurable", "week", "value", "on_track"}, ...]}``, oldest first."""
-    since = week_start(timezone.localdate()) - timedelta(weeks=weeks)
+    review page: ``{metric id: [{"measurable", "week", "value", "on_track"}, ...]}``, oldest first.
+
+    ``period`` (the review's, ``2026-Q3`` or ``2026``): the weeks that start in it, so a Q3 review
+    read in Q4 shows Q3's weeks; without it, the last ``weeks`` weeks."""
+    entries = MeasurableEntry.objects.all()
+    if period:
+        quarters = formulas.quarters_of_period(period, None)
+        entries = entries.filter(week__gte=quarters[0].start.date(), week__lt=quarters[-1].end.date())
+    else:
+        entries = entries.filter(week__gte=week_start(timezone.localdate()) - timedelta(weeks=weeks))
     measurables = {m.pk: m for m in Measurable.objects.filter(metric_id__in=metric_ids)}
     out: dict[int, list[dict]] = defaultdict(list)
-    entries = MeasurableEntry.objects.filter(measurable_id__in=measurables, week__gte=since).order_by("week")
+    entries = entries.filter(measurable_id__in=measurables).order_by("week")
     for e in entries:
         m = measurables[e.measurable_id]
         out[m.metric_id].append(

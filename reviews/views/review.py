@@ -34,7 +34,7 @@ def _render_detail(request, review: BusinessReview, decision_form: DecisionForm,
     membership = request.membership
     # The weekly scorecard behind each metric (rhythm measurables linked to it), oldest week first.
     metrics = list(review.metrics.all())
-    weeks = weeks_behind_metrics([m.pk for m in metrics])
+    weeks = weeks_behind_metrics([m.pk for m in metrics], period=review.cycle.period)
     for m in metrics:
         m.weeks = weeks.get(m.pk, [])
     versions = list(review.versions.all())

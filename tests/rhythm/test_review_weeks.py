@@ -42,3 +42,22 @@ def test_a_metric_of_another_teams_review_cannot_be_linked(tenant_a):
         services.create_measurable(membership=tenant_a.memberships["manager"], team=tenant_a.team, name="X", goal="1",
                                    metric_id=Metric.objects.filter(review=review).first().pk)  # fmt: skip
     assert "metric_id" in exc.value.message_dict
+
+
+def test_a_past_quarters_review_shows_that_quarters_weeks(client, tenant_a):
+    from datetime import date
+
+    review = review_of(make_cycle(tenant_a, period="2026-Q3"), tenant_a.team)
+    fill(review)
+    metric = Metric.objects.filter(review=review).first()
+    measurable = services.create_measurable(
+        membership=tenant_a.memberships["manager"], team=tenant_a.team, name="Weekly activations", goal="10",
+        metric_id=metric.pk,
+    )  # fmt: skip
+    for week, value in ((date(2026, 6, 22), 1), (date(2026, 9, 21), 13), (date(2026, 10, 5), 2)):
+        MeasurableEntry.objects.create(organization=tenant_a.org, measurable=measurable, week=week,
+                                       value=Decimal(value))  # fmt: skip
+    client.force_login(tenant_a.users["leader"])
+    body = client.get(reverse("review_detail", args=[tenant_a.org.slug, review.pk])).content.decode()
+    assert ": 13</span>" in body  # the week of 21 Sep, in Q3
+    assert ": 1</span>" not in body and ": 2</span>" not in body  # June's (Q2) and October's (Q4) are not
