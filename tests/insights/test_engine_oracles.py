@@ -359,7 +359,7 @@ def check_priorities(world, round_, sheets, scopes) -> None:
         assert row.pick_counts == {str(p): n for p, n in oracles.priority_pick_counts(picks).items()}, key
 
 
-def check_coordination(world, round_, sheets) -> None:
+def check_coordination(world, round_, sheets) -> None:  # noqa: C901 (one assertion per rule of the doc, read top to bottom)
     """Cells against the oracle, declared dependencies present, and no small residual in a column."""
     k = world.threshold
     received, cells = [], []
