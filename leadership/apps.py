@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LeadershipConfig(AppConfig):
@@ -12,4 +13,4 @@ class LeadershipConfig(AppConfig):
         from leadership import access
         from peakos import navigation
 
-        navigation.register("Leadership", "leadership_home", order=47, visible=access.sees_leadership)
+        navigation.register(_("Leadership"), "leadership_home", order=47, visible=access.sees_leadership)

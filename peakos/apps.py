@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeakosConfig(AppConfig):
@@ -11,10 +12,10 @@ class PeakosConfig(AppConfig):
     def ready(self) -> None:
         from peakos import navigation, permissions
 
-        navigation.register("Teams", "manage_teams", order=60, visible=permissions.can_manage)
-        navigation.register("People", "manage_people", order=62, visible=permissions.can_manage)
-        navigation.register("Priorities", "manage_priorities", order=64, visible=permissions.can_manage)
-        navigation.register("Audit log", "manage_audit", order=78, visible=permissions.can_manage)
-        navigation.register("Members", "members", order=80, visible=permissions.can_manage)
-        navigation.register("Settings", "org_settings", order=90, visible=permissions.can_manage)
-        navigation.register("API tokens", "api_tokens", order=85, visible=permissions.can_manage)
+        navigation.register(_("Teams"), "manage_teams", order=60, visible=permissions.can_manage)
+        navigation.register(_("People"), "manage_people", order=62, visible=permissions.can_manage)
+        navigation.register(_("Priorities"), "manage_priorities", order=64, visible=permissions.can_manage)
+        navigation.register(_("Audit log"), "manage_audit", order=78, visible=permissions.can_manage)
+        navigation.register(_("Members"), "members", order=80, visible=permissions.can_manage)
+        navigation.register(_("Settings"), "org_settings", order=90, visible=permissions.can_manage)
+        navigation.register(_("API tokens"), "api_tokens", order=85, visible=permissions.can_manage)

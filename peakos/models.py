@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from peakos.tenancy import OrgScopedManager
 
@@ -181,11 +182,11 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    LEADER = "leader", "Leader"
-    MANAGER = "manager", "Manager"
-    MEMBER = "member", "Member"
+    OWNER = "owner", pgettext_lazy("role", "Owner")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
+    LEADER = "leader", pgettext_lazy("role", "Leader")
+    MANAGER = "manager", pgettext_lazy("role", "Manager")
+    MEMBER = "member", pgettext_lazy("role", "Member")
 
 
 class Membership(models.Model):

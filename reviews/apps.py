@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
@@ -12,7 +13,7 @@ class ReviewsConfig(AppConfig):
         from peakos import navigation
 
         # One entry: the cascade and the action plans are tabs inside the Reviews section.
-        navigation.register("Reviews", "reviews_home", order=40)
+        navigation.register(_("Reviews"), "reviews_home", order=40)
 
         from insights import detectors
         from reviews.detectors import detect_for_insights

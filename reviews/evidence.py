@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, override
 
 from insights import selectors
 from peakos.selectors import team_tree
@@ -63,6 +64,12 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def _stored_label(dimension: str) -> str:
+    """A label stored in JSON (the packet) is English, the msgid, translated when shown."""
+    with override("en"):
+        return str(DIMENSIONS[dimension])
+
+
 def survey_changes(team_ids: set[int], *, since: datetime | None) -> dict[int, list[dict[str, Any]]] | None:
     """team id → [{dimension, label, before, after, delta, suppressed}], biggest moves first.
 
@@ -90,7 +97,7 @@ def survey_changes(team_ids: set[int], *, since: datetime | None) -> dict[int, l
         out[team_id].append(
             {
                 "dimension": dimension,
-                "label": DIMENSIONS[dimension],
+                "label": _stored_label(dimension),
                 "before": None if suppressed or before is None else _r(before.score),
                 "after": None if suppressed else _r(after.score),
                 "delta": delta,
@@ -214,7 +221,7 @@ def before_after(actions: list) -> dict[int, dict[str, Any]]:
         org_change = _r(oa - ob) if ob is not None and oa is not None else None
         out[a.pk] = {
             "dimension_label": DIMENSIONS.get(a.dimension, a.dimension),
-            "scope_label": a.scope_team.name if a.scope_team_id else "Organization",
+            "scope_label": a.scope_team.name if a.scope_team_id else gettext("Organization"),
             "before_round": labels[before_id] if before_id else None,
             "after_round": labels[after_id],
             "before": b,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
 
 from peakos.models import validate_period
 from reviews.models import TARGET_DIMENSIONS, ActionStatus, AskStatus, BusinessReview, CycleKind, MetricStatus, Severity
@@ -17,22 +18,28 @@ from reviews.services import UNLINKED
 
 
 class CycleForm(forms.Form):
-    kind = forms.ChoiceField(choices=CycleKind.choices, initial=CycleKind.QUARTERLY)
-    period = forms.CharField(max_length=7, help_text="A quarter (2026-Q4) for a QBR, a year (2026) for an ABR.")
-    opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Opens on")
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    kind = forms.ChoiceField(choices=CycleKind.choices, initial=CycleKind.QUARTERLY, label=_("Kind"))
+    period = forms.CharField(
+        max_length=7,
+        label=_("Period"),
+        help_text=_("A quarter (2026-Q4) for a QBR, a year (2026) for an ABR."),
+    )
+    opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Opens on"))
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Due on"))
     team_ids = forms.TypedMultipleChoiceField(
         coerce=int,
-        label="Teams",
+        label=_("Teams"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each chosen team's lead is e-mailed a link when the cycle opens.",
+        help_text=_("Each chosen team's lead is e-mailed a link when the cycle opens."),
     )
     invite_leads = forms.BooleanField(
         required=False,
         initial=True,
-        label="Invite the team leads who have no account yet (as managers)",
-        help_text="Their review e-mail then carries an invitation link that sets their password and links them "
-        "to their team, instead of asking them to log in.",
+        label=_("Invite the team leads who have no account yet (as managers)"),
+        help_text=_(
+            "Their review e-mail then carries an invitation link that sets their password and links them "
+            "to their team, instead of asking them to log in."
+        ),
     )
 
     def __init__(self, *args, teams: list[tuple[int, str]], **kwargs):
@@ -52,14 +59,22 @@ class ReviewForm(forms.Form):
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        label="Team health (self-rated)",
+        label=_("Team health (self-rated)"),
     )
-    wins = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="What went well.")
+    wins = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Wins"), help_text=_("What went well.")
+    )
     misses = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="What did not happen, and why."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Misses"),
+        help_text=_("What did not happen, and why."),
     )
     lessons = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="What the team will do differently."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Lessons"),
+        help_text=_("What the team will do differently."),
     )
 
 
@@ -76,7 +91,7 @@ class MetricForm(forms.Form):
 class PriorityForm(forms.Form):
     title = forms.CharField(required=False, max_length=300)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    link = forms.CharField(required=False, widget=forms.Select, label="Serves")
+    link = forms.CharField(required=False, widget=forms.Select, label=_("Serves"))
 
     key_fields = ("title", "description")
 
@@ -99,14 +114,14 @@ class RiskForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    to_team = forms.CharField(required=False, widget=forms.Select, label="Team")
-    request = forms.CharField(required=False, max_length=500, label="What you ask of them")
+    to_team = forms.CharField(required=False, widget=forms.Select, label=_("Team"))
+    request = forms.CharField(required=False, max_length=500, label=_("What you ask of them"))
 
     key_fields = ("request",)
 
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].widget.choices = [("", "— choose a team —")] + list(teams or [])
+        self.fields["to_team"].widget.choices = [("", _("— choose a team —"))] + list(teams or [])
 
 
 MetricFormSet = formset_factory(MetricForm, extra=1, can_delete=True, max_num=50, absolute_max=60)
@@ -120,8 +135,8 @@ SECTIONS = ("metrics", "priorities", "risks", "asks")
 def link_choices(groups) -> list:
     """Options of a priority's "Serves" select: not chosen, unlinked on purpose, then grouped priorities."""
     return [
-        ("", "— choose the priority it serves —"),
-        (UNLINKED, "None: unlinked on purpose"),
+        ("", _("— choose the priority it serves —")),
+        (UNLINKED, _("None: unlinked on purpose")),
         *[(label, [(str(pk), title) for pk, title in items]) for label, items in groups],
     ]
 
@@ -160,33 +175,38 @@ def initial_from(review: BusinessReview) -> dict:
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approved", "Approve"), ("returned", "Return to the team")])
+    decision = forms.ChoiceField(
+        choices=[("approved", _("Approve")), ("returned", _("Return to the team"))], label=_("Decision")
+    )
     comment = forms.CharField(
         required=False,
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when you return the review: say what the team should change.",
+        help_text=_("Required when you return the review: say what the team should change."),
     )
 
 
 class AskAnswerForm(forms.Form):
-    status = forms.ChoiceField(choices=[(AskStatus.ACCEPTED, "Accept"), (AskStatus.DECLINED, "Decline")])
-    response = forms.CharField(required=False, max_length=500, label="Answer")
+    status = forms.ChoiceField(
+        choices=[(AskStatus.ACCEPTED, _("Accept")), (AskStatus.DECLINED, _("Decline"))], label=_("Status")
+    )
+    response = forms.CharField(required=False, max_length=500, label=_("Answer"))
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    dimension = forms.ChoiceField(choices=TARGET_DIMENSIONS, label="Score it should move")
-    scope_team_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Scope")
-    owner_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Owner")
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    title = forms.CharField(max_length=200, label=_("Title"))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Description"))
+    dimension = forms.ChoiceField(choices=TARGET_DIMENSIONS, label=_("Score it should move"))
+    scope_team_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Scope"))
+    owner_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Owner"))
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Due on"))
     source = forms.CharField(required=False, widget=forms.HiddenInput)
     source_label = forms.CharField(required=False, widget=forms.HiddenInput)
     review_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, teams, people, allow_org: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        scopes = ([("", "The whole organization")] if allow_org else []) + list(teams)
+        scopes = ([("", _("The whole organization"))] if allow_org else []) + list(teams)
         self.fields["scope_team_id"].choices = scopes
         self.fields["owner_id"].choices = [("", "—")] + list(people)
 
@@ -196,9 +216,9 @@ class ActionForm(forms.Form):
 
 
 class ActionUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=ActionStatus.choices)
-    owner_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Owner")
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    status = forms.ChoiceField(choices=ActionStatus.choices, label=_("Status"))
+    owner_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Owner"))
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Due on"))
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

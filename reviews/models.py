@@ -21,20 +21,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from peakos.models import Organization, Person, Priority, PriorityLevel, Team, TeamKind, validate_period
 from peakos.tenancy import OrgScopedManager
 
 
 class CycleKind(models.TextChoices):
-    QUARTERLY = "quarterly", "Quarterly business review (QBR)"
-    ANNUAL = "annual", "Annual business review (ABR)"
+    QUARTERLY = "quarterly", _("Quarterly business review (QBR)")
+    ANNUAL = "annual", _("Annual business review (ABR)")
 
 
 class CycleStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    SCHEDULED = "scheduled", _("Scheduled")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 def next_period(period: str) -> str:
@@ -97,20 +98,20 @@ class ReviewCycle(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.period and "-Q" in self.period and self.kind == CycleKind.ANNUAL:
-            errors["period"] = "An annual review covers a year: write 2026, not 2026-Q4."
+            errors["period"] = _("An annual review covers a year: write 2026, not 2026-Q4.")
         if self.period and "-Q" not in self.period and self.kind == CycleKind.QUARTERLY:
             errors["period"] = "A quarterly review covers a quarter: write 2026-Q4, not 2026."
         if self.opens_on and self.due_on and self.due_on < self.opens_on:
-            errors["due_on"] = "The due date cannot be before the opening date."
+            errors["due_on"] = _("The due date cannot be before the opening date.")
         if errors:
             raise ValidationError(errors)
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
 
 
 EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
@@ -119,7 +120,7 @@ EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 class BusinessReview(models.Model):
     """One team's review in one cycle. Its sections live in child tables."""
 
-    HEALTH_CHOICES = [(1, "1 · struggling"), (2, "2"), (3, "3 · steady"), (4, "4"), (5, "5 · thriving")]
+    HEALTH_CHOICES = [(1, _("1 · struggling")), (2, "2"), (3, _("3 · steady")), (4, "4"), (5, _("5 · thriving"))]
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="business_reviews")
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reviews")
@@ -183,9 +184,9 @@ class BusinessReview(models.Model):
 
 
 class MetricStatus(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
 
 
 class Metric(models.Model):
@@ -239,9 +240,9 @@ class ReviewPriority(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class Risk(models.Model):
@@ -263,9 +264,9 @@ class Risk(models.Model):
 
 
 class AskStatus(models.TextChoices):
-    OPEN = "open", "Waiting for an answer"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    OPEN = "open", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class Ask(models.Model):
@@ -295,8 +296,8 @@ class Ask(models.Model):
 
 
 class Decision(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned"
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
 
 
 class ReviewVersion(models.Model):
@@ -329,23 +330,23 @@ class ReviewVersion(models.Model):
 
 # The score dimensions an action can target (same values as surveys.models.Dimension).
 TARGET_DIMENSIONS = [
-    ("alignment", "Alignment"),
-    ("team_health", "Team health"),
-    ("communication", "Communication"),
-    ("leadership", "Leadership effectiveness"),
-    ("coordination", "Cross-functional coordination"),
-    ("decision_velocity", "Decision velocity"),
-    ("execution_confidence", "Execution confidence"),
-    ("resilience", "Resilience"),
+    ("alignment", _("Alignment")),
+    ("team_health", _("Team health")),
+    ("communication", _("Communication")),
+    ("leadership", _("Leadership effectiveness")),
+    ("coordination", _("Cross-functional coordination")),
+    ("decision_velocity", _("Decision velocity")),
+    ("execution_confidence", _("Execution confidence")),
+    ("resilience", _("Resilience")),
     ("enps", "eNPS"),
 ]
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from peakos import permissions
 from peakos.models import Membership, Person, Priority, PriorityLevel, Team
@@ -235,15 +236,13 @@ def confidence_vs_results(scores: list[dict] | None, review: BusinessReview | No
     if not metrics:
         return None
     if confidence["score"] >= HIGH_CONFIDENCE and off:
-        return (
-            f"Execution confidence is {confidence['score']:g} while {off} of {len(metrics)} metrics "
-            f"are off track in the {review.cycle} review."
-        )
+        return gettext(
+            "Execution confidence is %(score)s while %(off)s of %(total)s metrics are off track in the %(cycle)s review."
+        ) % {"score": f"{confidence['score']:g}", "off": off, "total": len(metrics), "cycle": review.cycle}
     if confidence["score"] < LOW_CONFIDENCE and not off:
-        return (
-            f"Execution confidence is only {confidence['score']:g} although no metric is off track "
-            f"in the {review.cycle} review."
-        )
+        return gettext(
+            "Execution confidence is only %(score)s although no metric is off track in the %(cycle)s review."
+        ) % {"score": f"{confidence['score']:g}", "cycle": review.cycle}
     return None
 
 

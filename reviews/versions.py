@@ -12,14 +12,16 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-TEXT_SECTIONS = [("wins", "Wins"), ("misses", "Misses"), ("lessons", "Lessons")]
+from django.utils.translation import gettext_lazy as _
+
+TEXT_SECTIONS = [("wins", _("Wins")), ("misses", _("Misses")), ("lessons", _("Lessons"))]
 
 # section -> (title, key identifying a row across versions, fields compared)
 LIST_SECTIONS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "metrics": ("Metrics", ("name",), ("target", "actual", "unit", "status")),
-    "priorities": ("Next-period priorities", ("title",), ("description", "link")),
-    "risks": ("Risks", ("description",), ("severity", "owner", "mitigation")),
-    "asks": ("Asks of other teams", ("to_team", "request"), ()),
+    "metrics": (_("Metrics"), ("name",), ("target", "actual", "unit", "status")),
+    "priorities": (_("Next-period priorities"), ("title",), ("description", "link")),
+    "risks": (_("Risks"), ("description",), ("severity", "owner", "mitigation")),
+    "asks": (_("Asks of other teams"), ("to_team", "request"), ()),
 }
 
 

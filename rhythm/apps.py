@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RhythmConfig(AppConfig):
@@ -12,7 +13,7 @@ class RhythmConfig(AppConfig):
         from peakos import navigation
         from peakos.permissions import is_member
 
-        navigation.register("Rhythm", "rhythm_home", order=45, visible=is_member)
+        navigation.register(_("Rhythm"), "rhythm_home", order=45, visible=is_member)
 
         from insights import detectors
         from rhythm.detectors import detect_for_insights

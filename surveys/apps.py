@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
@@ -10,4 +11,4 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from peakos import navigation, permissions
 
-        navigation.register("Surveys", "surveys", order=30, visible=permissions.can_manage)
+        navigation.register(_("Surveys"), "surveys", order=30, visible=permissions.can_manage)

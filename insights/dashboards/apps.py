@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardsConfig(AppConfig):
@@ -13,4 +14,4 @@ class DashboardsConfig(AppConfig):
         from peakos import navigation, permissions
 
         # Everyone: members see the organization level only, managers their subtree, leaders everything.
-        navigation.register("Dashboard", "dashboard", order=10, visible=permissions.is_member)
+        navigation.register(_("Dashboard"), "dashboard", order=10, visible=permissions.is_member)

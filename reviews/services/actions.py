@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peakos import permissions
 from peakos.audit import record_audit
@@ -27,24 +28,24 @@ def _clean_action_fields(fields: dict, errors: dict) -> dict:
     out = {}
     title = (fields.get("title") or "").strip()
     if not title:
-        errors["title"] = ["Give the action a title."]
+        errors["title"] = [gettext("Give the action a title.")]
     out["title"] = title[:200]
     out["description"] = (fields.get("description") or "").strip()
     if fields.get("dimension") not in {d for d, _ in TARGET_DIMENSIONS}:
-        errors["dimension"] = ["Choose the score this action should move."]
+        errors["dimension"] = [gettext("Choose the score this action should move.")]
     out["dimension"] = fields.get("dimension")
     if not fields.get("due_on"):
-        errors["due_on"] = ["Set a due date."]
+        errors["due_on"] = [gettext("Set a due date.")]
     out["due_on"] = fields.get("due_on")
     owner_id = fields.get("owner_id")
     out["owner"] = None
     if owner_id:
         out["owner"] = Person.objects.filter(pk=owner_id).first()
         if out["owner"] is None:
-            errors["owner_id"] = ["Choose an owner from this organization's people."]
+            errors["owner_id"] = [gettext("Choose an owner from this organization's people.")]
     status = fields.get("status") or ActionStatus.OPEN
     if status not in ActionStatus.values:
-        errors["status"] = ["Choose a valid status."]
+        errors["status"] = [gettext("Choose a valid status.")]
     out["status"] = status
     return out
 
@@ -68,7 +69,7 @@ def create_action(
     if scope_team_id:
         scope_team = Team.objects.filter(pk=scope_team_id).first()
         if scope_team is None:
-            raise ValidationError({"scope_team_id": ["Choose a team of this organization."]})
+            raise ValidationError({"scope_team_id": [gettext("Choose a team of this organization.")]})
     if not access.can_create_action(membership, scope_team.pk if scope_team else None):
         deny(permissions.denial(access.can_create_action))
     errors: dict = {}

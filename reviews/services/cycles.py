@@ -8,6 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from insights import signal_sync
 from peakos.audit import record_audit
@@ -56,13 +57,15 @@ def create_cycle(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if "period" not in errors and ReviewCycle.objects.filter(kind=kind, period=cycle.period).exists():
-        errors["period"] = [f"There is already a {cycle.short_kind} for {cycle.period}."]
+        errors["period"] = [
+            gettext("There is already a %(kind)s for %(period)s.") % {"kind": cycle.short_kind, "period": cycle.period}
+        ]
     wanted = set(team_ids or [])
     teams = list(Team.objects.filter(pk__in=wanted, archived=False))
     if not wanted:
-        errors["team_ids"] = ["Choose at least one team."]
+        errors["team_ids"] = [gettext("Choose at least one team.")]
     elif len(teams) != len(wanted):
-        errors["team_ids"] = ["Some of the chosen teams do not exist or are archived."]
+        errors["team_ids"] = [gettext("Some of the chosen teams do not exist or are archived.")]
     if errors:
         raise ValidationError(errors)
     cycle.save()
@@ -115,7 +118,7 @@ def close_cycle(*, membership: Membership, cycle: ReviewCycle) -> ReviewCycle:
         deny()
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:
-        raise ValidationError("Only an open cycle can be closed.")
+        raise ValidationError(gettext("Only an open cycle can be closed."))
     cycle.status = CycleStatus.CLOSED
     cycle.closed_at = timezone.now()
     cycle.save(update_fields=["status", "closed_at"])

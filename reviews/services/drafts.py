@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from peakos import permissions
 from peakos.models import Membership, Person, Priority, PriorityLevel, Team
@@ -41,9 +43,15 @@ def lock_editable(membership: Membership, review: BusinessReview) -> BusinessRev
     if not access.can_edit_review(membership, review):
         deny(permissions.denial(access.can_edit_review))
     if review.cycle.status == CycleStatus.SCHEDULED:
-        raise ValidationError(f"This cycle opens on {review.cycle.opens_on:%d %b %Y}; the review cannot be edited yet.")
+        raise ValidationError(
+            gettext("This cycle opens on %(date)s; the review cannot be edited yet.")
+            % {"date": date_format(review.cycle.opens_on, gettext("j M Y"))}
+        )
     if review.status not in EDITABLE_STATUSES:
-        raise ValidationError(f"This review is {review.get_status_display().lower()} and can no longer be edited.")
+        raise ValidationError(
+            gettext("This review is %(status)s and can no longer be edited.")
+            % {"status": review.get_status_display().lower()}
+        )
     return review
 
 
@@ -58,10 +66,13 @@ def parse_number(value: Any, *, what: str) -> Decimal | None:
         number = None
     if number is None or not number.is_finite():
         raise ValidationError(
-            f"{what} must be a number, e.g. 42 or 97.5 — “{text[:40]}” is not. Put the unit (%, €, days) in Unit."
+            gettext(
+                "%(what)s must be a number, e.g. 42 or 97.5 — “%(text)s” is not. Put the unit (%%, €, days) in Unit."
+            )
+            % {"what": what, "text": text[:40]}
         )
     if abs(number) >= Decimal(10) ** MAX_DIGITS_BEFORE_POINT:
-        raise ValidationError(f"{what} is too large.")
+        raise ValidationError(gettext("%(what)s is too large.") % {"what": what})
     return number.quantize(Decimal("0.01"))
 
 
@@ -71,18 +82,18 @@ def _clean_metrics(rows: list[dict], errors: dict) -> list[dict]:
         i = row.get("row", len(out))
         name = (row.get("name") or "").strip()
         if not name:
-            errors[f"metrics.{i}.name"] = ["Give the metric a name."]
+            errors[f"metrics.{i}.name"] = [gettext("Give the metric a name.")]
         values = {}
-        for key, label in (("target", "Target"), ("actual", "Actual")):
+        for key, label in (("target", gettext("Target")), ("actual", gettext("Actual"))):
             try:
                 values[key] = parse_number(row.get(key), what=label)
             except ValidationError as exc:
                 errors[f"metrics.{i}.{key}"] = exc.messages
         if "target" in values and values["target"] is None and f"metrics.{i}.target" not in errors:
-            errors[f"metrics.{i}.target"] = ["Enter the target as a number."]
+            errors[f"metrics.{i}.target"] = [gettext("Enter the target as a number.")]
         status = row.get("status") or MetricStatus.ON_TRACK
         if status not in MetricStatus.values:
-            errors[f"metrics.{i}.status"] = ["Choose on track, at risk or off track."]
+            errors[f"metrics.{i}.status"] = [gettext("Choose on track, at risk or off track.")]
         out.append(
             {"row": i, "name": name[:200], "unit": (row.get("unit") or "").strip()[:30], "status": status, **values}
         )
@@ -111,7 +122,7 @@ def _clean_priorities(review: BusinessReview, rows: list[dict], errors: dict) ->
         i = row.get("row", len(out))
         title = (row.get("title") or "").strip()
         if not title:
-            errors[f"priorities.{i}.title"] = ["Give the priority a title."]
+            errors[f"priorities.{i}.title"] = [gettext("Give the priority a title.")]
         link = str(row.get("link") or "").strip()
         parent, unlinked = None, False
         if level == PriorityLevel.COMPANY:
@@ -121,18 +132,31 @@ def _clean_priorities(review: BusinessReview, rows: list[dict], errors: dict) ->
         elif link:
             parent = parents.get(int(link)) if link.isdigit() else None
             if parent is None:
-                errors[f"priorities.{i}.link"] = ["That priority is not one of this organization's priorities."]
+                errors[f"priorities.{i}.link"] = [
+                    gettext("That priority is not one of this organization's priorities.")
+                ]
             elif parent.period not in periods:
                 errors[f"priorities.{i}.link"] = [
-                    f"“{parent.title}” is a {parent.period} priority; this review plans {plans_for}. "
-                    f"Link to a {' or '.join(periods)} priority or mark it unlinked."
+                    gettext(
+                        "“%(title)s” is a %(period)s priority; this review plans %(plans_for)s. "
+                        "Link to a %(periods)s priority or mark it unlinked."
+                    )
+                    % {
+                        "title": parent.title,
+                        "period": parent.period,
+                        "plans_for": plans_for,
+                        "periods": gettext(" or ").join(periods),
+                    }
                 ]
                 parent = None
             elif parent.level not in allowed_levels:
                 errors[f"priorities.{i}.link"] = [
-                    f"“{parent.title}” is a {parent.get_level_display().lower()} priority; link to a "
-                    + " or ".join(sorted(str(lvl) for lvl in allowed_levels))
-                    + " priority."
+                    gettext("“%(title)s” is a %(level)s priority; link to a %(levels)s priority.")
+                    % {
+                        "title": parent.title,
+                        "level": parent.get_level_display().lower(),
+                        "levels": gettext(" or ").join(sorted(str(lvl.label).lower() for lvl in allowed_levels)),
+                    }
                 ]
                 parent = None
         out.append(
@@ -155,15 +179,15 @@ def _clean_risks(rows: list[dict], errors: dict) -> list[dict]:
         i = row.get("row", len(out))
         description = (row.get("description") or "").strip()
         if not description:
-            errors[f"risks.{i}.description"] = ["Describe the risk."]
+            errors[f"risks.{i}.description"] = [gettext("Describe the risk.")]
         severity = row.get("severity") or Severity.MEDIUM
         if severity not in Severity.values:
-            errors[f"risks.{i}.severity"] = ["Choose low, medium or high."]
+            errors[f"risks.{i}.severity"] = [gettext("Choose low, medium or high.")]
         owner = None
         if row.get("owner"):
             owner = owners.get(int(row["owner"])) if str(row["owner"]).isdigit() else None
             if owner is None:
-                errors[f"risks.{i}.owner"] = ["Choose an owner from this organization's people."]
+                errors[f"risks.{i}.owner"] = [gettext("Choose an owner from this organization's people.")]
         out.append(
             {
                 "row": i,
@@ -184,13 +208,13 @@ def _clean_asks(review: BusinessReview, rows: list[dict], errors: dict) -> list[
         i = row.get("row", len(out))
         request = (row.get("request") or "").strip()
         if not request:
-            errors[f"asks.{i}.request"] = ["Say what you ask of the team."]
+            errors[f"asks.{i}.request"] = [gettext("Say what you ask of the team.")]
         raw = str(row.get("to_team") or "")
         team = teams.get(int(raw)) if raw.isdigit() else None
         if team is None:
-            errors[f"asks.{i}.to_team"] = ["Choose a team of this organization."]
+            errors[f"asks.{i}.to_team"] = [gettext("Choose a team of this organization.")]
         elif team.pk == review.team_id:
-            errors[f"asks.{i}.to_team"] = ["Ask another team, not your own."]
+            errors[f"asks.{i}.to_team"] = [gettext("Ask another team, not your own.")]
         out.append({"row": i, "to_team": team, "request": request[:500]})
     return out
 
@@ -213,7 +237,7 @@ def save_draft(*, membership: Membership, review: BusinessReview, data: dict) ->
         except (TypeError, ValueError):
             health = 0
         if not 1 <= health <= 5:
-            errors["health"] = ["Rate the team's health from 1 to 5."]
+            errors["health"] = [gettext("Rate the team's health from 1 to 5.")]
     metrics = _clean_metrics(data.get("metrics") or [], errors)
     priorities = _clean_priorities(review, data.get("priorities") or [], errors)
     risks = _clean_risks(data.get("risks") or [], errors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peakos.audit import record_audit
 from peakos.models import Membership, Priority, PriorityLevel
@@ -31,25 +32,35 @@ from reviews.versions import snapshot_of
 def completeness_errors(review: BusinessReview) -> dict[str, list[str]]:
     """What a review needs before it can be submitted (metrics, priorities prefetched or not)."""
     errors: dict[str, list[str]] = {}
-    for key, label in (("wins", "wins"), ("misses", "misses"), ("lessons", "lessons")):
+    missing = {
+        "wins": gettext("Write the team's wins before submitting."),
+        "misses": gettext("Write the team's misses before submitting."),
+        "lessons": gettext("Write the team's lessons before submitting."),
+    }
+    for key, message in missing.items():
         if not getattr(review, key).strip():
-            errors[key] = [f"Write the team's {label} before submitting."]
+            errors[key] = [message]
     if review.health is None:
-        errors["health"] = ["Rate the team's health before submitting."]
+        errors["health"] = [gettext("Rate the team's health before submitting.")]
     metrics = list(review.metrics.all())
     if not metrics:
-        errors["metrics"] = ["Add at least one metric with its target and actual."]
+        errors["metrics"] = [gettext("Add at least one metric with its target and actual.")]
     for i, m in enumerate(metrics):
         if m.actual is None:
-            errors[f"metrics.{i}.actual"] = [f"Enter the actual of “{m.name}” before submitting."]
+            errors[f"metrics.{i}.actual"] = [
+                gettext("Enter the actual of “%(metric)s” before submitting.") % {"metric": m.name}
+            ]
     priorities = list(review.priorities.all())
     if not priorities:
-        errors["priorities"] = [f"Set at least one priority for {review.cycle.plans_for}."]
+        errors["priorities"] = [
+            gettext("Set at least one priority for %(period)s.") % {"period": review.cycle.plans_for}
+        ]
     if review.priority_level != PriorityLevel.COMPANY:
         for i, p in enumerate(priorities):
             if p.parent_id is None and not p.unlinked:
                 errors[f"priorities.{i}.link"] = [
-                    f"Link “{p.title}” to a company or department priority, or mark it unlinked."
+                    gettext("Link “%(title)s” to a company or department priority, or mark it unlinked.")
+                    % {"title": p.title}
                 ]
     return errors
 
@@ -95,15 +106,18 @@ def decide_review(
 ) -> BusinessReview:
     """Approve a submitted review, or return it to the team with comments (required)."""
     if not access.can_approve_review(membership):
-        deny("Only leaders approve or return reviews.")
+        deny(gettext("Only leaders approve or return reviews."))
     review = BusinessReview.objects.select_for_update(of=("self",)).select_related("cycle", "team").get(pk=review.pk)
     comment = (comment or "").strip()
     if review.status != ReviewStatus.SUBMITTED:
-        raise ValidationError(f"This review is {review.get_status_display().lower()}; only a submitted one is decided.")
+        raise ValidationError(
+            gettext("This review is %(status)s; only a submitted one is decided.")
+            % {"status": review.get_status_display().lower()}
+        )
     if decision not in Decision.values:
-        raise ValidationError({"decision": ["Approve or return."]})
+        raise ValidationError({"decision": [gettext("Approve or return.")]})
     if decision == Decision.RETURNED and not comment:
-        raise ValidationError({"comment": ["Say what the team should change when you return a review."]})
+        raise ValidationError({"comment": [gettext("Say what the team should change when you return a review.")]})
     now = timezone.now()
     ReviewVersion.objects.filter(review=review, number=review.version).update(
         decision=decision, decision_comment=comment, decided_at=now, decided_by=membership.user
@@ -177,14 +191,14 @@ def send_decision_email(*, review: BusinessReview) -> bool:
 def answer_ask(*, membership: Membership, ask: Ask, status: str, response: str = "") -> Ask:
     ask = Ask.objects.select_for_update(of=("self",)).select_related("to_team__lead", "review").get(pk=ask.pk)
     if not access.can_answer_ask(membership, ask.to_team):
-        deny("Only the asked team's lead answers its asks.")
+        deny(gettext("Only the asked team's lead answers its asks."))
     if ask.review.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
-        raise ValidationError("This ask is still in a draft review.")
+        raise ValidationError(gettext("This ask is still in a draft review."))
     response = (response or "").strip()
     if status not in (AskStatus.ACCEPTED, AskStatus.DECLINED):
-        raise ValidationError({"status": ["Accept or decline the ask."]})
+        raise ValidationError({"status": [gettext("Accept or decline the ask.")]})
     if status == AskStatus.DECLINED and not response:
-        raise ValidationError({"response": ["Say why when you decline an ask."]})
+        raise ValidationError({"response": [gettext("Say why when you decline an ask.")]})
     ask.status, ask.response = status, response[:500]
     ask.answered_at, ask.answered_by = timezone.now(), membership.user
     ask.save(update_fields=["status", "response", "answered_at", "answered_by"])

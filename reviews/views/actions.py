@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peakos import permissions
 from peakos.permissions import require
@@ -55,7 +56,9 @@ def action_create(request, org_slug):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Action created. It shows on the team page and in the team's next review.")
+            messages.success(
+                request, gettext("Action created. It shows on the team page and in the team's next review.")
+            )
             return redirect("review_action", org_slug=org_slug, action_id=action.pk)
     return render(
         request, "reviews/action_form.html", {"form": form, "source_label": initial["source_label"]},
@@ -84,7 +87,7 @@ def action_detail(request, org_slug, action_id):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "Action updated.")
+                messages.success(request, gettext("Action updated."))
                 return redirect("review_action", org_slug=org_slug, action_id=action.pk)
     show_figures = action.scope_team_id is None or permissions.can_see_team(membership, action.scope_team_id)
     figures = evidence.before_after([action]).get(action.pk) if show_figures else None

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from peakos.models import current_period
@@ -38,9 +40,16 @@ def cycle_create(request, org_slug):
             add_errors(form, exc)
         else:
             if cycle.status == "open":
-                messages.success(request, f"{cycle} is open; the team leads are being e-mailed their links.")
+                messages.success(
+                    request,
+                    gettext("%(cycle)s is open; the team leads are being e-mailed their links.") % {"cycle": cycle},
+                )
             else:
-                messages.success(request, f"{cycle} will open on {cycle.opens_on:%d %b %Y}.")
+                messages.success(
+                    request,
+                    gettext("%(cycle)s will open on %(date)s.")
+                    % {"cycle": cycle, "date": date_format(cycle.opens_on, gettext("j M Y"))},
+                )
             return redirect("review_cycle", org_slug=org_slug, cycle_id=cycle.pk)
     context = {"form": form, "leads_without_login": selectors.leads_without_login()}
     return render(request, "reviews/cycle_form.html", context, status=400 if form.errors else 200)
@@ -61,9 +70,11 @@ def cycle_detail(request, org_slug, cycle_id):
 def cycle_open(request, org_slug, cycle_id):
     cycle = get_object_or_404(ReviewCycle, pk=cycle_id)
     if services.open_cycle_now(membership=request.membership, cycle=cycle):
-        messages.success(request, f"{cycle} is open; the team leads are being e-mailed their links.")
+        messages.success(
+            request, gettext("%(cycle)s is open; the team leads are being e-mailed their links.") % {"cycle": cycle}
+        )
     else:
-        messages.info(request, f"{cycle} was already open.")
+        messages.info(request, gettext("%(cycle)s was already open.") % {"cycle": cycle})
     return redirect("review_cycle", org_slug=org_slug, cycle_id=cycle.pk)
 
 
@@ -76,7 +87,7 @@ def cycle_close(request, org_slug, cycle_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{cycle} is closed. Late teams can still submit.")
+        messages.success(request, gettext("%(cycle)s is closed. Late teams can still submit.") % {"cycle": cycle})
     return redirect("review_cycle", org_slug=org_slug, cycle_id=cycle.pk)
 
 

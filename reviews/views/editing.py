@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from peakos import permissions
 from reviews import access, selectors, services
@@ -62,14 +64,14 @@ def _collect(forms: dict) -> tuple[dict, list[str]]:
     if review_form.is_valid():
         data.update(review_form.cleaned_data)
     else:
-        problems.append("Check the highlighted fields.")
+        problems.append(gettext("Check the highlighted fields."))
     for section in SECTIONS:
         formset = forms[section]
         if not formset.is_valid():
             if formset.non_form_errors():
                 problems.extend(formset.non_form_errors())
             else:
-                problems.append("Check the highlighted fields.")
+                problems.append(gettext("Check the highlighted fields."))
             continue
         rows = []
         for i, form in enumerate(formset.forms):
@@ -120,9 +122,10 @@ def review_edit(request, org_slug, review_id):
         raise PermissionDenied(permissions.denial(access.can_edit_review))
     if not review.is_editable:
         reason = (
-            f"This cycle opens on {review.cycle.opens_on:%d %b %Y}."
+            gettext("This cycle opens on %(date)s.") % {"date": date_format(review.cycle.opens_on, gettext("j M Y"))}
             if review.cycle.status == "scheduled"
-            else f"This review is {review.get_status_display().lower()} and can no longer be edited."
+            else gettext("This review is %(status)s and can no longer be edited.")
+            % {"status": review.get_status_display().lower()}
         )
         if autosave:
             return JsonResponse({"ok": False, "errors": {"__all__": [reason]}}, status=409)
@@ -143,13 +146,15 @@ def review_edit(request, org_slug, review_id):
             if autosave:
                 return JsonResponse({"ok": False, "errors": _json_errors(exc)}, status=400)
             section_errors = _attach(forms, exc)
-            messages.error(request, "Not saved: fix the fields marked below. Your previous draft is unchanged.")
+            messages.error(
+                request, gettext("Not saved: fix the fields marked below. Your previous draft is unchanged.")
+            )
             status = 400
         else:
             if autosave:
                 return JsonResponse({"ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
             if request.POST.get("action") != "submit":
-                messages.success(request, "Draft saved.")
+                messages.success(request, gettext("Draft saved."))
                 return redirect("review_edit", org_slug=org_slug, review_id=review.pk)
             try:
                 version = services.submit_review(membership=membership, review=review)
@@ -157,10 +162,14 @@ def review_edit(request, org_slug, review_id):
                 saved = selectors.review_with_sections(review.pk)
                 forms = _bound_forms(_as_post_data(initial_from(saved)), kwargs)
                 section_errors = _attach(forms, exc)
-                messages.error(request, "Saved as a draft, not submitted yet: complete the sections marked below.")
+                messages.error(
+                    request, gettext("Saved as a draft, not submitted yet: complete the sections marked below.")
+                )
                 status = 400
             else:
-                messages.success(request, f"Submitted for approval (version {version.number}).")
+                messages.success(
+                    request, gettext("Submitted for approval (version %(version)s).") % {"version": version.number}
+                )
                 return redirect("review_detail", org_slug=org_slug, review_id=review.pk)
     else:
         initial = initial_from(selectors.review_with_sections(review.pk))

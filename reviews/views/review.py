@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from peakos import permissions
@@ -66,8 +67,11 @@ def review_decide(request, org_slug, review_id):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            verb = "approved" if review.status == ReviewStatus.APPROVED else "returned to the team"
-            messages.success(request, f"The {review.team.name} review was {verb}.")
+            if review.status == ReviewStatus.APPROVED:
+                done = gettext("The %(team)s review was approved.")
+            else:
+                done = gettext("The %(team)s review was returned to the team.")
+            messages.success(request, done % {"team": review.team.name})
             return redirect("review_detail", org_slug=org_slug, review_id=review.pk)
     return _render_detail(request, review, form, status=400)
 

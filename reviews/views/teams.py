@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from peakos import permissions
@@ -34,14 +35,14 @@ def ask_answer(request, org_slug, ask_id):
     ask = get_object_or_404(Ask.objects.select_related("to_team__lead"), pk=ask_id)
     form = AskAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Accept or decline the ask.")
+        messages.error(request, gettext("Accept or decline the ask."))
     else:
         try:
             services.answer_ask(membership=request.membership, ask=ask, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Answer saved; the asking team sees it on their review.")
+            messages.success(request, gettext("Answer saved; the asking team sees it on their review."))
     return redirect("review_team", org_slug=org_slug, team_id=ask.to_team_id)
 
 

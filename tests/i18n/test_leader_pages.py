@@ -18,19 +18,19 @@ from django_scopes import scopes_disabled
 
 from peakos import i18n
 from peakos.models import Membership, Organization, Role
-from reviews.models import BusinessReview
+from reviews.models import BusinessReview, ReviewCycle, ReviewVersion
 from rhythm.models import Meeting
 from surveys.models import Round, Survey
-from tests.i18n.pages import english_left, segments
+from tests.i18n.pages import english_left, pieces, segments
 
 pytestmark = pytest.mark.django_db
 
 # Model fields whose values are not what someone typed but words of the product.
 NOT_DATA = {("surveys", "question")}
 # The pages checked so far (the screens are translated directory by directory).
-CHECKED = set()
+CHECKED = {"reviews", "review", "review team"}
 # Written the same in German: a month's abbreviation in a date ("26 Nov 2026"), units.
-SAME_IN_GERMAN = ["Nov", "Sep", "Apr", "Aug", "Jan", "Jun", "Jul", "min", "UTC", "CSV", "API", "E-Mail", "Team"]
+SAME_IN_GERMAN = ["Nov", "Sep", "Apr", "Aug", "Jan", "Jun", "Jul", "min", "UTC", "CSV", "API", "E-Mail", "Team", "eNPS"]
 
 
 def stored_texts(org) -> list[str]:
@@ -51,7 +51,18 @@ def stored_texts(org) -> list[str]:
     texts.extend(
         name for name in Membership.objects.filter(organization=org).values_list("user__name", flat=True) if name
     )
-    return texts
+    # The other organizations of its people (the organization menu names them), the review
+    # cycles' names ("QBR 2026-Q4"), and what people typed that the versions keep as JSON.
+    users = Membership.objects.filter(organization=org).values("user")
+    texts.extend(Membership.objects.filter(user__in=users).values_list("organization__name", flat=True))
+    texts.extend(str(cycle) for cycle in ReviewCycle.objects.filter(organization=org))
+    texts.extend(
+        ReviewVersion.objects.filter(organization=org)
+        .exclude(decision_comment="")
+        .values_list("decision_comment", flat=True)
+    )
+    # A typed paragraph is read sentence by sentence, like the page.
+    return texts + [piece for text in texts for piece in pieces(text)]
 
 
 def leader_pages(org) -> list[tuple[str, str, str]]:
