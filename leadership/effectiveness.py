@@ -216,11 +216,11 @@ def round_managers(round_) -> RoundManagers | None:
 
 
 def _compute(round_) -> RoundManagers:  # noqa: C901 (one pass over the round's direct-report groups; to split)
-    from insights import selectors, services
+    from insights import recompute, selectors
     from surveys.models import Response
 
-    org = services.OrgData.load(round_.organization)
-    data = services.load_round(round_, org, previous_scores={})
+    org = recompute.OrgData.load(round_.organization)
+    data = recompute.load_round(round_, org, previous_scores={})
     tree = data.tree if data.tree is not None else build_tree(data.teams)
     responses = np.asarray(data.responses, dtype=np.int64).reshape(-1, 3)
     manager_of = dict(Response.objects.filter(round=round_).values_list("id", "manager_id"))
@@ -379,7 +379,7 @@ def closed_rounds(organization) -> list:
 
 
 def previous_of(round_) -> object | None:
-    from insights.services import previous_round
+    from insights.recompute import previous_round
 
     previous = previous_round(round_)
     while previous is not None and previous.status != "closed":

@@ -7,7 +7,7 @@ appear in another's.
 
 import pytest
 
-from insights import services as insights_services
+from insights.recompute import recompute_round
 from insights.vocabulary import FEW, PROTECT
 from leadership import effectiveness
 from peakos.models import Layer
@@ -25,7 +25,7 @@ def _managers(tenant, n=2):
 
 def _scored(builder: RoundBuilder):
     round_ = builder.save()
-    insights_services.recompute_round(round_=round_)
+    recompute_round(round_=round_)
     return round_
 
 
@@ -129,7 +129,7 @@ def test_the_leadership_dimension_is_scored_from_its_items(tenant_a):
         Answer(organization=tenant_a.org, response=r, question=question, value=5 if r.manager_id else 1)
         for r in Response.objects.filter(round=round_)
     )
-    insights_services.recompute_round(round_=round_)
+    recompute_round(round_=round_)
     figures = effectiveness.round_managers(round_).managers[manager.pk]
     assert figures.dimensions["leadership"].score == pytest.approx(100.0)
     assert figures.items["leadership-support"].score == pytest.approx(100.0)
