@@ -238,19 +238,34 @@ def update_measurable(
 
 
 @transaction.atomic
+def _set_archived(row: Measurable | Issue, *, membership: Membership, archived: bool, summary: str) -> None:
+    """Archive (``archived_at`` now) or restore a row the caller has locked and checked, with its
+    audit entry (``rhythm.measurable.archive``, ``rhythm.issue.restore``, ...). A request that
+    asks for the state the row is already in changes nothing and records nothing. A measurable
+    also keeps the ``archived`` flag its scorecard queries filter on."""
+    fields = ["archived_at"]
+    if isinstance(row, Measurable):
+        if row.archived == archived:
+            return
+        row.archived = archived
+        fields.append("archived")
+    elif (row.archived_at is not None) == archived:
+        return
+    row.archived_at = timezone.now() if archived else None
+    row.save(update_fields=fields)
+    kind = "measurable" if isinstance(row, Measurable) else "issue"
+    record_audit(
+        organization=row.organization, actor=membership.user, obj=row,
+        action=f"rhythm.{kind}.{'archive' if archived else 'restore'}", summary=f"{row.team.name}: {summary}",
+    )  # fmt: skip
+
+
 def set_measurable_archived(*, membership: Membership, measurable: Measurable, archived: bool) -> Measurable:
     """Archive a measurable (off the scorecard of the team and meeting pages; its entries stay for
     history and the review's weeks) or bring it back."""
     locked = Measurable.objects.select_for_update(of=("self",)).select_related("team")
     measurable = access.get_for(membership, locked, measurable.pk, access.can_change)
-    if measurable.archived != archived:
-        measurable.archived, measurable.archived_at = archived, timezone.now() if archived else None
-        measurable.save(update_fields=["archived", "archived_at"])
-        record_audit(
-            organization=measurable.organization, actor=membership.user, obj=measurable,
-            action="rhythm.measurable.archive" if archived else "rhythm.measurable.restore",
-            summary=f"{measurable.team.name}: {measurable.name}",
-        )  # fmt: skip
+    _set_archived(measurable, membership=membership, archived=archived, summary=measurable.name)
     return measurable
 
 
@@ -349,14 +364,7 @@ def set_issue_archived(*, membership: Membership, issue: Issue, archived: bool) 
     answer: it stays in history and an open one keeps counting as waiting in decision velocity."""
     locked = Issue.objects.select_for_update(of=("self",)).select_related("team")
     issue = access.get_for(membership, locked, issue.pk, access.can_change_issue)
-    if (issue.archived_at is not None) != archived:
-        issue.archived_at = timezone.now() if archived else None
-        issue.save(update_fields=["archived_at"])
-        record_audit(
-            organization=issue.organization, actor=membership.user, obj=issue,
-            action="rhythm.issue.archive" if archived else "rhythm.issue.restore",
-            summary=f"{issue.team.name}: {issue.title}",
-        )  # fmt: skip
+    _set_archived(issue, membership=membership, archived=archived, summary=issue.title)
     return issue
 
 

@@ -217,3 +217,25 @@ def test_a_parked_issue_leaves_the_meeting_but_stays_in_velocity(client, tenant_
     client.post(issue_archive_url(tenant_a, issue), {"archived": "0"})
     issue.refresh_from_db()
     assert issue.archived_at is None and issue in selectors.meeting_state(meeting)["issues"]
+
+
+def test_archiving_twice_changes_and_records_once_for_measurables_and_issues(tenant_a):
+    from rhythm import services
+
+    leader = tenant_a.memberships["leader"]
+    measurable, issue = measurable_for(tenant_a), issue_for(tenant_a)
+    for _ in range(2):
+        services.set_measurable_archived(membership=leader, measurable=measurable, archived=True)
+        services.set_issue_archived(membership=leader, issue=issue, archived=True)
+    measurable.refresh_from_db()
+    issue.refresh_from_db()
+    assert measurable.archived and measurable.archived_at is not None and issue.archived_at is not None
+    services.set_issue_archived(membership=leader, issue=issue, archived=False)
+    issue.refresh_from_db()
+    assert issue.archived_at is None
+    actions = sorted(AuditEvent.objects.filter(action__startswith="rhythm.").values_list("action", "summary"))
+    assert actions == [
+        ("rhythm.issue.archive", f"{issue.team.name}: {issue.title}"),
+        ("rhythm.issue.restore", f"{issue.team.name}: {issue.title}"),
+        ("rhythm.measurable.archive", f"{measurable.team.name}: {measurable.name}"),
+    ]
