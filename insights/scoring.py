@@ -166,7 +166,7 @@ def asymmetry(mean: pd.DataFrame) -> pd.DataFrame:
         b_rates_a = value.get((b, a))
         if b_rates_a is None or a == b:
             continue
-        if a_rates_b > b_rates_a or (a_rates_b == b_rates_a and a < b):  # type: ignore[operator]
+        if a_rates_b > b_rates_a or (a_rates_b == b_rates_a and a < b):
             rows.append((a, b, a_rates_b, b_rates_a, a_rates_b - b_rates_a))
     out = pd.DataFrame(rows, columns=ASYMMETRY_COLUMNS)
     out = out.sort_values(["difference", "team_a", "team_b"], ascending=[False, True, True])

@@ -359,7 +359,7 @@ def check_priorities(world, round_, sheets, scopes) -> None:
         assert row.pick_counts == {str(p): n for p, n in oracles.priority_pick_counts(picks).items()}, key
 
 
-def check_coordination(world, round_, sheets) -> None:  # noqa: C901 (one assertion per rule of the doc, read top to bottom)
+def check_coordination(world, round_, sheets) -> None:
     """Cells against the oracle, declared dependencies present, and no small residual in a column."""
     k = world.threshold
     received, cells = [], []
@@ -386,6 +386,13 @@ def check_coordination(world, round_, sheets) -> None:  # noqa: C901 (one assert
     for a, b in world.dependencies:
         assert (a, b) in rows and (None, b) in rows, "a declared dependency always has a row"
     assert {pair for pair, c in expected.items() if c.n >= k} >= {p for p, r in rows.items() if not r.suppressed}
+    check_columns(world, expected, rows)
+
+
+def check_columns(world, expected: dict[tuple, oracles.Cell], rows: dict[tuple, CoordinationCell]) -> None:
+    """Within each rated team's column (received total > rater roots > their sub-teams), no
+    shown cell minus what can be subtracted below it leaves 1 … k−1 raters."""
+    k = world.threshold
 
     def parent_node(rater: int | None, rated: int) -> tuple[int | None, int] | None:
         if rater is None:
