@@ -19,7 +19,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from identity import provisioning
+from identity import groups, provisioning
 from identity.provisioning import ScimError
 from peakos.models import Person
 from peakos.tenancy import org_scope
@@ -30,6 +30,7 @@ LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 MAX_COUNT = 200
 FILTER = re.compile(r'^\s*userName\s+eq\s+"([^"]*)"\s*$', re.IGNORECASE)
+GROUP_FILTER = re.compile(r'^\s*displayName\s+eq\s+"([^"]*)"\s*$', re.IGNORECASE)
 
 
 class ScimJSONRenderer(renderers.JSONRenderer):
@@ -118,6 +119,34 @@ class ScimView(APIView):
             raise Http404
         return person
 
+    def team(self, scim_id: str):
+        team = (
+            groups.active_teams(self.request.auth.organization).filter(pk=int(scim_id)).first()
+            if (scim_id.isdigit())
+            else None
+        )
+        if team is None:
+            raise Http404
+        return team
+
+    def page(self, request, queryset, resource) -> Response:
+        try:
+            start = max(int(request.query_params.get("startIndex", 1)), 1)
+            count = min(max(int(request.query_params.get("count", 100)), 0), MAX_COUNT)
+        except ValueError:
+            raise ScimError(400, "startIndex and count are integers.", "invalidValue")
+        total = queryset.count()
+        page = list(queryset[start - 1 : start - 1 + count])
+        return Response(
+            {
+                "schemas": [LIST_SCHEMA],
+                "totalResults": total,
+                "startIndex": start,
+                "itemsPerPage": len(page),
+                "Resources": [resource(item, self.base_url()) for item in page],
+            }
+        )
+
 
 class ServiceProviderConfig(ScimView):
     def get(self, request):
@@ -150,22 +179,7 @@ class Users(ScimView):
             if match is None:
                 raise ScimError(400, 'Only the filter userName eq "<e-mail>" is supported.', "invalidFilter")
             people = people.filter(email=match.group(1).strip().lower())
-        try:
-            start = max(int(request.query_params.get("startIndex", 1)), 1)
-            count = min(max(int(request.query_params.get("count", 100)), 0), MAX_COUNT)
-        except ValueError:
-            raise ScimError(400, "startIndex and count are integers.", "invalidValue")
-        total = people.count()
-        page = list(people[start - 1 : start - 1 + count])
-        return Response(
-            {
-                "schemas": [LIST_SCHEMA],
-                "totalResults": total,
-                "startIndex": start,
-                "itemsPerPage": len(page),
-                "Resources": [provisioning.user_resource(p, self.base_url()) for p in page],
-            }
-        )
+        return self.page(request, people, provisioning.user_resource)
 
     def post(self, request):
         person = provisioning.create_user(token=request.auth, resource=request.data)
@@ -189,4 +203,38 @@ class User(ScimView):
 
     def delete(self, request, scim_id):
         provisioning.deactivate_user(token=request.auth, person=self.person(scim_id))
+        return Response(status=204)
+
+
+class Groups(ScimView):
+    def get(self, request):
+        teams = groups.active_teams(request.auth.organization).order_by("pk")
+        query = request.query_params.get("filter")
+        if query:
+            match = GROUP_FILTER.match(query)
+            if match is None:
+                raise ScimError(400, 'Only the filter displayName eq "<team name>" is supported.', "invalidFilter")
+            teams = teams.filter(name__iexact=match.group(1).strip())
+        return self.page(request, teams, groups.group_resource)
+
+    def post(self, request):
+        team = groups.create_group(token=request.auth, resource=request.data)
+        return Response(groups.group_resource(team, self.base_url()), status=201)
+
+
+class Group(ScimView):
+    def get(self, request, scim_id):
+        return Response(groups.group_resource(self.team(scim_id), self.base_url()))
+
+    def put(self, request, scim_id):
+        team = groups.replace_group(token=request.auth, team=self.team(scim_id), resource=request.data)
+        return Response(groups.group_resource(team, self.base_url()))
+
+    def patch(self, request, scim_id):
+        body = request.data if isinstance(request.data, dict) else {}
+        team = groups.patch_group(token=request.auth, team=self.team(scim_id), operations=body.get("Operations"))
+        return Response(groups.group_resource(team, self.base_url()))
+
+    def delete(self, request, scim_id):
+        groups.archive_group(token=request.auth, team=self.team(scim_id))
         return Response(status=204)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("ServiceProviderConfig", scim.ServiceProviderConfig.as_view(), name="scim_service_provider_config"),
     path("Users", scim.Users.as_view(), name="scim_users"),
     path("Users/<str:scim_id>", scim.User.as_view(), name="scim_user"),
+    path("Groups", scim.Groups.as_view(), name="scim_groups"),
+    path("Groups/<str:scim_id>", scim.Group.as_view(), name="scim_group"),
 ]

@@ -97,6 +97,8 @@ PUBLIC_PATTERNS: dict[str, str] = {
     "scim_service_provider_config": "SCIM: what the endpoint supports, the same for every token, no data",
     "scim_users": "SCIM: the bearer token names the organization (tests/identity/test_scim.py checks two)",
     "scim_user": "SCIM: the bearer token names the organization; another's ids are 404 (tests/identity/test_scim.py)",
+    "scim_groups": "SCIM: the bearer token names the organization (tests/identity/test_scim_groups.py checks two)",
+    "scim_group": "SCIM: the bearer token names the organization; another's ids are 404 (test_scim_groups.py)",
     "sso_callback": "single sign-on answer: the state in this browser's session and the ID token name the login",
 }
 
