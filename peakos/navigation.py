@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str | Promise  # a lazy translation: rendered in the request's language
     url_name: str
     order: int
     visible: Callable  # (membership) -> bool
@@ -28,7 +29,7 @@ ADMIN_ORDER = 60
 _entries: dict[str, NavEntry] = {}
 
 
-def register(label: str, url_name: str, *, order: int = 50, visible: Callable = lambda m: True) -> None:
+def register(label: str | Promise, url_name: str, *, order: int = 50, visible: Callable = lambda m: True) -> None:
     _entries[url_name] = NavEntry(label, url_name, order, visible)
 
 
@@ -37,7 +38,7 @@ def items_for(request) -> list[dict]:
     if org is None or membership is None:
         return []
     out = []
-    for entry in sorted(_entries.values(), key=lambda e: (e.order, e.label)):
+    for entry in sorted(_entries.values(), key=lambda e: (e.order, str(e.label))):
         if not entry.visible(membership):
             continue
         url = reverse(entry.url_name, kwargs={"org_slug": org.slug})
