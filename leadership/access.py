@@ -51,3 +51,19 @@ def visible_feedback_filter(membership: Membership | None):
     if permissions.can_manage(membership):
         return Q()
     return Q(leader__user_id=membership.user_id) | Q(leader__manager__user_id=membership.user_id)
+
+
+def visible_manager_ids(membership: Membership | None) -> set[int] | None:
+    """Whose manager effectiveness this login reads (None: every manager's).
+
+    Leaders, admins and owners read every manager's; otherwise a login reads its own
+    (as a manager) and that of the managers who report to it."""
+    if membership is None:
+        return set()
+    if permissions.can_see_all_results(membership):
+        return None
+    own = set(linked_people(membership).values_list("pk", flat=True))
+    if not own:
+        return set()
+    reports = Person.objects.filter(organization_id=membership.organization_id, manager_id__in=own)
+    return own | set(reports.values_list("pk", flat=True))

@@ -215,12 +215,37 @@ def round_managers(round_) -> RoundManagers | None:
     return found
 
 
-def _compute(round_) -> RoundManagers:  # noqa: C901 (one pass over the round's direct-report groups; to split)
-    from insights import recompute, selectors
+def _published(round_, history) -> tuple[dict[str, list[tuple[ScopeKey, int | None]]], dict[str, float | None]]:
+    """What the engine published for the round (fixed rows of the audit), per variable, and
+    the organization's published score per manager dimension."""
+    from insights import selectors
+
+    every = selectors.Selection(every=True)
+    viewer = selectors.Viewer.everything()
+    published: dict[str, list[tuple[ScopeKey, int | None]]] = {}
+    published[RESPONDENTS] = [
+        (scope, None) for (_, scope), row in selectors.participation([round_.pk], every, viewer).items()
+        if not row.suppressed
+    ]  # fmt: skip
+    snaps = selectors.snapshots([round_.pk], every, viewer, dimensions=MANAGER_DIMENSIONS)
+    org_scores: dict[str, float | None] = {dim: None for dim in MANAGER_DIMENSIONS}
+    for (_, scope, dim), row in snaps.items():
+        if not row.suppressed:
+            published.setdefault(dim, []).append((scope, None))
+            if scope.kind == vocabulary.ORGANIZATION:
+                org_scores[dim] = row.score
+    for variable, rows in history.items():
+        published.setdefault(variable, []).extend((scope, level) for scope, level in rows)
+
+    return published, org_scores
+
+
+def _compute(round_) -> RoundManagers:
+    from insights import recompute as services
     from surveys.models import Response
 
-    org = recompute.OrgData.load(round_.organization)
-    data = recompute.load_round(round_, org, previous_scores={})
+    org = services.OrgData.load(round_.organization)
+    data = services.load_round(round_, org, previous_scores={})
     tree = data.tree if data.tree is not None else build_tree(data.teams)
     responses = np.asarray(data.responses, dtype=np.int64).reshape(-1, 3)
     manager_of = dict(Response.objects.filter(round=round_).values_list("id", "manager_id"))
@@ -262,22 +287,7 @@ def _compute(round_) -> RoundManagers:  # noqa: C901 (one pass over the round's 
         c[a_resp[a_key_arr == key]] = True
         counts[f"item:{key}"] = c
 
-    every = selectors.Selection(every=True)
-    viewer = selectors.Viewer.everything()
-    published: dict[str, list[tuple[ScopeKey, int | None]]] = {}
-    published[RESPONDENTS] = [
-        (scope, None) for (_, scope), row in selectors.participation([round_.pk], every, viewer).items()
-        if not row.suppressed
-    ]  # fmt: skip
-    snaps = selectors.snapshots([round_.pk], every, viewer, dimensions=MANAGER_DIMENSIONS)
-    org_scores: dict[str, float | None] = {dim: None for dim in MANAGER_DIMENSIONS}
-    for (_, scope, dim), row in snaps.items():
-        if not row.suppressed:
-            published.setdefault(dim, []).append((scope, None))
-            if scope.kind == vocabulary.ORGANIZATION:
-                org_scores[dim] = row.score
-    for variable, rows in data.history.items():
-        published.setdefault(variable, []).extend((scope, level) for scope, level in rows)
+    published, org_scores = _published(round_, data.history)
 
     facts = RoundFacts(
         threshold=data.threshold,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from leadership import access, bank, report360, services
+from leadership import access, bank, effectiveness, report360, services
 from leadership.models import Feedback, Relationship
 from peakos import i18n, permissions
 from peakos.models import Person
@@ -42,6 +42,82 @@ def home(request, org_slug):
             "can_start_any": permissions.can_manage(membership),
             "own_people": own,
         },
+    )
+
+
+def _dimension_label(dim: str) -> str:
+    return {"alignment": _("Alignment"), "leadership": _("Leadership effectiveness")}.get(dim, dim)
+
+
+def managers(request, org_slug):
+    """Manager effectiveness of a closed round: what each visible manager's direct reports said,
+    with the organization beside it and the change since the survey's previous closed round.
+    Every figure comes from ``effectiveness.round_managers`` (audited); hidden ones say why."""
+    visible = access.visible_manager_ids(request.membership)
+    rounds = effectiveness.closed_rounds(request.organization)
+    wanted = _int(request.GET.get("round"))
+    round_ = next((r for r in rounds if r.pk == wanted), rounds[0] if rounds else None)
+    rows = []
+    threshold = request.organization.anonymity_threshold
+    if round_ is not None and visible != set():
+        result = effectiveness.round_managers(round_)
+        previous_round = effectiveness.previous_of(round_)
+        previous = effectiveness.round_managers(previous_round) if previous_round else None
+        threshold = result.threshold
+        ids = [m for m in result.managers if visible is None or m in visible]
+        people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("team")}
+        wording = {
+            q.key: q.wording(translation.get_language() or "en", request.organization.default_language).text
+            for q in round_.questions.all()
+        }
+        for m in sorted(ids, key=lambda pk: people[pk].name if pk in people else ""):
+            if m not in people:
+                continue
+            fig = result.managers[m]
+            before = previous.managers.get(m) if previous else None
+
+            def line(label, current, org_score, earlier):
+                return {
+                    "label": label,
+                    "shown": current.shown,
+                    "score": current.score,
+                    "respondents": current.respondents,
+                    "organization": org_score,
+                    "change": effectiveness.change(current, earlier),
+                    "hidden": effectiveness.hidden_text(current.reason, result.threshold),
+                }
+
+            dims = [
+                line(
+                    _dimension_label(dim),
+                    f,
+                    result.organization.get(dim),
+                    before.dimensions.get(dim) if before else None,
+                )
+                for dim, f in fig.dimensions.items()
+            ]
+            items = [
+                line(
+                    wording.get(key, key),
+                    f,
+                    result.organization_items.get(key),
+                    before.items.get(key) if before else None,
+                )
+                for key, f in fig.items.items()
+            ]
+            rows.append(
+                {
+                    "person": people[m],
+                    "respondents": fig.respondents.respondents,
+                    "hidden": effectiveness.hidden_text(fig.respondents.reason, result.threshold),
+                    "dimensions": dims,
+                    "items": items,
+                }
+            )
+    return render(
+        request,
+        "leadership/managers.html",
+        {"rounds": rounds, "round": round_, "rows": rows, "threshold": threshold, "sees_none": visible == set()},
     )
 
 

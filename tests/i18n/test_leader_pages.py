@@ -86,6 +86,7 @@ def leader_pages(org) -> list[tuple[str, str, str]]:
         ("questions", "owner", reverse("survey_questions", args=[slug])),
         ("round", "owner", reverse("round_detail", args=[slug, round_.pk])),
         ("dashboard", "leader", reverse("dashboard", args=[slug])),
+        ("manager effectiveness", "leader", reverse("manager_effectiveness", args=[slug])),
         ("reviews", "owner", reverse("reviews_home", args=[slug])),
         ("review", "owner", reverse("review_detail", args=[slug, review.pk])),
         ("review team", "owner", reverse("review_team", args=[slug, team.pk])),

@@ -7,7 +7,7 @@ appear in another's.
 
 import pytest
 
-from insights.recompute import recompute_round
+from insights import recompute as insights_services
 from insights.vocabulary import FEW, PROTECT
 from leadership import effectiveness
 from peakos.models import Layer
@@ -25,7 +25,7 @@ def _managers(tenant, n=2):
 
 def _scored(builder: RoundBuilder):
     round_ = builder.save()
-    recompute_round(round_=round_)
+    insights_services.recompute_round(round_=round_)
     return round_
 
 
@@ -129,7 +129,80 @@ def test_the_leadership_dimension_is_scored_from_its_items(tenant_a):
         Answer(organization=tenant_a.org, response=r, question=question, value=5 if r.manager_id else 1)
         for r in Response.objects.filter(round=round_)
     )
-    recompute_round(round_=round_)
+    insights_services.recompute_round(round_=round_)
     figures = effectiveness.round_managers(round_).managers[manager.pk]
     assert figures.dimensions["leadership"].score == pytest.approx(100.0)
     assert figures.items["leadership-support"].score == pytest.approx(100.0)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _page_round(tenant):
+    """A closed round in which tenant.people[0] manages 6 respondents of the subteam."""
+    manager = tenant.people[0]
+    builder = RoundBuilder(tenant.org, survey(tenant.org))
+    builder.respond(tenant.subteam, likert=5, times=6, manager=manager)
+    builder.respond(tenant.other_team, likert=2, times=6)
+    return manager, _scored(builder)
+
+
+def test_leaders_read_every_managers_figures_on_the_page(client, tenant_a):
+    from django.urls import reverse
+
+    manager, _round = _page_round(tenant_a)
+    client.force_login(tenant_a.users["leader"])
+    page = client.get(reverse("manager_effectiveness", args=[tenant_a.org.slug])).content.decode()
+    assert manager.name in page and "6 direct reports answered." in page and "100" in page
+
+
+def test_a_manager_reads_their_own_and_a_member_without_reports_reads_nothing(client, tenant_a):
+    from django.urls import reverse
+
+    manager, _round = _page_round(tenant_a)
+    url = reverse("manager_effectiveness", args=[tenant_a.org.slug])
+    manager.user = tenant_a.users["member"]
+    manager.save(update_fields=["user"])
+    client.force_login(tenant_a.users["member"])
+    assert "6 direct reports answered." in client.get(url).content.decode()
+    manager.user = None
+    manager.save(update_fields=["user"])
+    page = client.get(url).content.decode()
+    assert manager.name not in page and "not linked to a manager" in page
+
+
+def test_the_managers_own_manager_reads_their_figures(client, tenant_a):
+    from django.urls import reverse
+
+    manager, _round = _page_round(tenant_a)
+    boss = tenant_a.people[1]
+    boss.user = tenant_a.users["member"]
+    boss.save(update_fields=["user"])
+    manager.manager = boss
+    manager.save(update_fields=["manager"])
+    client.force_login(tenant_a.users["member"])
+    page = client.get(reverse("manager_effectiveness", args=[tenant_a.org.slug])).content.decode()
+    assert manager.name in page and "6 direct reports answered." in page
+
+
+def test_the_page_never_shows_another_organizations_managers(client, tenant_a, tenant_b):
+    from django.urls import reverse
+
+    manager_b, _round = _page_round(tenant_b)
+    client.force_login(tenant_a.users["leader"])
+    page = client.get(reverse("manager_effectiveness", args=[tenant_a.org.slug])).content.decode()
+    assert manager_b.name not in page
+    assert client.get(reverse("manager_effectiveness", args=[tenant_b.org.slug])).status_code == 404
+
+
+def test_the_page_speaks_german_to_a_german_leader(client, tenant_a):
+    from django.urls import reverse
+
+    _page_round(tenant_a)
+    leader = tenant_a.users["leader"]
+    leader.language = "de"
+    leader.save(update_fields=["language"])
+    client.force_login(leader)
+    page = client.get(reverse("manager_effectiveness", args=[tenant_a.org.slug])).content.decode()
+    assert "Führungswirkung" in page and "6 direkt unterstellte Personen haben geantwortet." in page
+    assert "Veränderung seit der letzten Runde" in page and "direct reports answered" not in page
