@@ -73,6 +73,9 @@ class ScimView(APIView):
     renderer_classes = [ScimJSONRenderer, renderers.JSONRenderer]
     parser_classes = [ScimJSONParser, parsers.JSONParser]
     throttle_classes = []
+    # SCIM is described by its own RFC 7643 discovery endpoints (ServiceProviderConfig, Schemas),
+    # not by the /api/v1/ OpenAPI document.
+    schema = None
 
     def base_url(self) -> str:
         return settings.SITE_URL + "/scim/v2"

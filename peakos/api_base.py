@@ -409,7 +409,8 @@ class ApiSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["401", "403", "404", "429", "500"]
-        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+        # A list's filters and an endpoint's declared query parameters are validated too.
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view() or self.get_override_parameters():
             codes.insert(0, "400")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("413")
