@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from identity import selectors
 from identity.models import SSO_ROLES
+from peakos.models import Role
 
 
 class IdentityProviderForm(forms.Form):
@@ -28,7 +29,7 @@ class IdentityProviderForm(forms.Form):
         max_length=1000,
         help_text=_("Comma-separated, e.g. example.com: the login page sends these addresses to your provider."),
     )
-    default_role = forms.ChoiceField(label=_("Role of new SSO users"), choices=SSO_ROLES)
+    default_role = forms.ChoiceField(label=_("Role of new SSO users"), choices=SSO_ROLES, initial=Role.MEMBER)
     role_claim = forms.CharField(
         label=_("Role claim"),
         required=False,

@@ -48,6 +48,16 @@ def test_owner_saves_the_provider_with_the_secret_encrypted(client, tenant_a):
     assert f"/o/{tenant_a.org.slug}/login/callback/" in page
 
 
+def test_a_new_provider_grants_members_unless_the_owner_chooses_otherwise(client, tenant_a):
+    """Saving the form as first shown must not make every new SSO user an admin."""
+    client.force_login(tenant_a.users["owner"])
+    response = client.get(_url(tenant_a))
+    assert response.context["form"]["default_role"].value() == "member"
+    page = response.content.decode()
+    assert 'value="member" selected' in page
+    assert "<title>Single sign-on" in page and "SCIM" not in page.split("</title>")[0]
+
+
 def test_a_blank_secret_keeps_the_stored_one(client, tenant_a):
     client.force_login(tenant_a.users["owner"])
     client.post(_url(tenant_a), _form())
