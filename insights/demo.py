@@ -120,6 +120,7 @@ def _seed_round(org, survey, k, questions, people, teams, department_of, depends
             person=p,
             team_id=p.team_id,
             layer=p.layer,
+            manager_id=p.manager_id,
             sent_at=opens,
             answered=p.id in answering,
         )
@@ -142,6 +143,7 @@ def _seed_round(org, survey, k, questions, people, teams, department_of, depends
             round=round_,
             team_id=p.team_id,
             layer=p.layer,
+            manager_id=p.manager_id,
             submitted_on=(opens + timedelta(days=int(rng.integers(0, survey.open_days)))).date(),
         )
         for p in respondents

@@ -72,3 +72,18 @@ def test_no_response_points_back_to_a_person(northwind):
         == Invitation.objects.filter(round=latest, answered=True).count()
         == SubmissionGuard.objects.filter(round=latest).count()
     )
+
+
+def test_the_demo_has_manager_figures_to_show(northwind):
+    """The demo's invitations and responses carry the manager snapshot, so the manager
+    effectiveness page has a story: some managers shown, smaller groups hidden."""
+    from leadership import effectiveness
+
+    latest = effectiveness.closed_rounds(northwind)[0]
+    result = effectiveness.round_managers(latest)
+    assert result is not None and result.managers
+    shown = [m for m in result.managers.values() if m.respondents.shown]
+    hidden = [m for m in result.managers.values() if not m.respondents.shown]
+    assert shown and hidden
+    assert all(m.respondents.respondents >= result.threshold for m in shown)
+    assert Response.objects.filter(round=latest, manager__isnull=False).exists()
