@@ -290,23 +290,12 @@ def _apply_role_claim(provider: IdentityProvider, membership: Membership, claims
     role = _claim(claims, provider.role_claim).lower()
     if not role or role not in dict(SSO_ROLES) or membership.role in (role, Role.OWNER):
         return  # unknown values are ignored; an owner stays an owner (only an owner changes that)
-    old = membership.role
-    membership.role = role
-    membership.save(update_fields=["role"])
-    record_audit(
-        organization=provider.organization,
+    memberships.set_role(
+        target=membership,
+        role=role,
         actor=membership.user,
-        action="member.role",
-        obj=membership,
-        summary=f"{membership.user.email}: {old} → {role} (claim {provider.role_claim} of the identity provider)",
+        reason=f"claim {provider.role_claim} of the identity provider",
     )
-    if permissions.ROLE_RANK[Role(role)] < permissions.ROLE_RANK[Role(old)]:
-        # As a demotion on the members page: other sessions with the old rights end, tokens are flagged.
-        memberships.end_sessions(membership.user)
-        if old in permissions.MANAGING_ROLES and role not in permissions.MANAGING_ROLES:
-            from peakos.api_auth import flag_tokens_of
-
-            flag_tokens_of(user=membership.user, organization=provider.organization)
 
 
 def _apply_team_claim(provider: IdentityProvider, user, claims: dict) -> None:

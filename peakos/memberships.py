@@ -272,19 +272,26 @@ def change_role(*, membership: Membership, target: Membership, role: str) -> Mem
     if not permissions.can_grant(membership, role) or not permissions.can_grant(membership, target.role):
         raise ValidationError({"role": "You cannot change a member to or from a role above your own."})
     _keep_an_owner(target, new_role=role)
+    set_role(target=target, role=role, actor=membership.user)
+    return target
+
+
+def set_role(*, target: Membership, role: str, actor, reason: str = "") -> None:
+    """Give a member another role, audited, with what a demotion implies (``_role_lost``).
+    Who may do it is the caller's check: a manager on the members page, an identity provider's
+    role claim (identity.services)."""
     old = target.role
     target.role = role
     target.save(update_fields=["role"])
     record_audit(
         organization=target.organization,
-        actor=membership.user,
+        actor=actor,
         action="member.role",
         obj=target,
-        summary=f"{target.user.email}: {old} → {role}",
+        summary=f"{target.user.email}: {old} → {role}" + (f" ({reason})" if reason else ""),
     )
     if permissions.ROLE_RANK[Role(role)] < permissions.ROLE_RANK[Role(old)]:
-        _role_lost(target=target, old_role=old, new_role=role, actor=membership.user)
-    return target
+        _role_lost(target=target, old_role=old, new_role=role, actor=actor)
 
 
 @transaction.atomic
