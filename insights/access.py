@@ -12,6 +12,7 @@ whatever the role: that is the selectors' job, not a rule's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -35,21 +36,20 @@ def visible_scopes_filter(membership: Membership | None, *, visible: set[int] | 
     ``visible``: the member's ``visible_team_ids`` when the caller already has it (pages that
     filter several queries look it up once).
     """
-    if membership is None:
-        return Q(pk__in=[])
-    if visible is _NOT_GIVEN:
-        visible = permissions.visible_team_ids(membership)
-    if visible is None:
-        return Q()
-    return Q(scope_kind=ORGANIZATION) | Q(team_id__in=visible)
+    return _team_filter(membership, visible, lambda teams: Q(scope_kind=ORGANIZATION) | Q(team_id__in=teams))
 
 
 def visible_coordination_filter(membership: Membership | None, *, visible: set[int] | None = _NOT_GIVEN) -> Q:
     """A coordination cell is team-level: visible when its rated or its rating team is a team the member sees."""
+    return _team_filter(membership, visible, lambda teams: Q(rated_team_id__in=teams) | Q(rater_team_id__in=teams))
+
+
+def _team_filter(membership: Membership | None, visible, rows_of: Callable[[set[int]], Q]) -> Q:
+    """No membership: nothing; every team visible (``None``): everything; else ``rows_of(teams)``."""
     if membership is None:
         return Q(pk__in=[])
     if visible is _NOT_GIVEN:
         visible = permissions.visible_team_ids(membership)
     if visible is None:
         return Q()
-    return Q(rated_team_id__in=visible) | Q(rater_team_id__in=visible)
+    return rows_of(visible)

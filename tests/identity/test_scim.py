@@ -1,30 +1,21 @@
 """SCIM 2.0 at /scim/v2/: the provisioning sequences Okta and Azure AD run, all-or-nothing
 requests, SCIM error bodies, and isolation between two organizations' tokens."""
 
-import json
-
 import pytest
 from django.urls import reverse
 
 from identity import provisioning
 from identity.models import ScimToken
 from peakos.models import AuditEvent, Membership, Person
+from tests.identity.scim_helpers import SCIM, scim_call, scim_token
 
 pytestmark = pytest.mark.django_db
 
 ENTERPRISE = provisioning.ENTERPRISE
-SCIM = "application/scim+json"
 
 
-def _token(tenant) -> str:
-    return provisioning.create_scim_token(membership=tenant.memberships["owner"], name="Okta")[1]
-
-
-def _call(client, method, path, raw, body=None):
-    kwargs = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type=SCIM)
-    return getattr(client, method)(f"/scim/v2/{path}", **kwargs)
+_token = scim_token
+_call = scim_call
 
 
 def _jane(**extra):

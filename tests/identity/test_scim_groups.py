@@ -2,29 +2,20 @@
 membership moves people between teams, DELETE archives (409 while child teams are active),
 all-or-nothing requests, and two organizations' tokens isolated from each other's teams."""
 
-import json
-
 import pytest
 
-from identity import groups, provisioning
+from identity import groups
 from peakos.models import AuditEvent, Person, Team
+from tests.identity.scim_helpers import scim_call, scim_token
 
 pytestmark = pytest.mark.django_db
 
-SCIM = "application/scim+json"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
-def _token(tenant) -> str:
-    return provisioning.create_scim_token(membership=tenant.memberships["owner"], name="Okta")[1]
-
-
-def _call(client, method, path, raw, body=None):
-    kwargs = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type=SCIM)
-    return getattr(client, method)(f"/scim/v2/{path}", **kwargs)
+_token = scim_token
+_call = scim_call
 
 
 def _members(response) -> set[int]:
