@@ -28,6 +28,7 @@ the round's responses and its stored results, and cached per scoring of the roun
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -191,6 +192,8 @@ class RoundManagers:
     item_text: dict[str, int]  # item key -> question id (wording is read by the page)
 
 
+logger = logging.getLogger(__name__)
+
 CACHE_SECONDS = 3600
 
 
@@ -208,10 +211,17 @@ def round_managers(round_) -> RoundManagers | None:
     if state is None:
         return None
     key = f"leadership:managers:{round_.pk}:{state.timestamp()}"
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # any cache backend error (Redis down): compute, as the throttle fails open
+        logger.warning("manager figures: cache unreachable, computing round %s", round_.pk)
+        return _compute(round_)
     if found is None:
         found = _compute(round_)
-        cache.set(key, found, CACHE_SECONDS)
+        try:
+            cache.set(key, found, CACHE_SECONDS)
+        except Exception:
+            logger.warning("manager figures: cache unreachable, not kept for round %s", round_.pk)
     return found
 
 

@@ -206,3 +206,22 @@ def test_the_page_speaks_german_to_a_german_leader(client, tenant_a):
     page = client.get(reverse("manager_effectiveness", args=[tenant_a.org.slug])).content.decode()
     assert "Führungswirkung" in page and "6 direkt unterstellte Personen haben geantwortet." in page
     assert "Veränderung seit der letzten Runde" in page and "direct reports answered" not in page
+
+
+def test_figures_are_computed_when_the_cache_is_down(tenant_a, monkeypatch):
+    """Redis down (the deployed cache) must not turn the manager page into an error."""
+    from leadership import effectiveness as module
+
+    (manager,) = _managers(tenant_a, 1)
+    builder = RoundBuilder(tenant_a.org, survey(tenant_a.org))
+    builder.respond(tenant_a.subteam, likert=4, times=5, manager=manager)
+    builder.respond(tenant_a.other_team, likert=2, times=6)
+    round_ = _scored(builder)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(module.cache, "get", down)
+    monkeypatch.setattr(module.cache, "set", down)
+    result = module.round_managers(round_)
+    assert result.managers[manager.pk].dimensions["alignment"].score == pytest.approx(75.0)
