@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from identity import crypto
-from peakos.models import Organization, Role
+from peakos.models import BearerToken, Organization, Role
 from peakos.tenancy import OrgScopedManager
 
 # Roles an identity provider may grant (the default role and the role claim): never owner,
@@ -88,25 +90,13 @@ class SsoIdentity(models.Model):
         return f"{self.user} at {self.issuer} ({self.subject})"
 
 
-class ScimToken(models.Model):
+class ScimToken(BearerToken):
     """A bearer token of the organization's SCIM 2.0 endpoint (/scim/v2/), for its identity
-    provider's provisioning. Shown once; only its SHA-256 is stored, like API tokens."""
+    provider's provisioning."""
+
+    RAW_PREFIX = "scim_"
+    LAST_USED_GRANULARITY = timedelta(minutes=5)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="scim_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedManager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

@@ -20,11 +20,9 @@ from peakos import memberships
 from peakos.audit import record_audit
 from peakos.models import Membership, Organization, Person, Role
 from peakos.people.bulk_upsert import InvalidRowsError, bulk_upsert_people
-from peakos.tokens import hash_token, new_token
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-SCIM_TOKEN_PREFIX = "scim_"
 
 
 class ScimError(Exception):
@@ -50,11 +48,8 @@ def create_scim_token(*, membership: Membership, name: str) -> tuple[ScimToken, 
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationError({"name": "Give the token a name of at most 100 characters, e.g. “Okta”."})
-    raw = SCIM_TOKEN_PREFIX + new_token()[0]
     organization = membership.organization
-    token = ScimToken.objects.create(
-        organization=organization, name=name, prefix=raw[:10], token_hash=hash_token(raw), created_by=membership.user
-    )
+    token, raw = ScimToken.mint(organization=organization, name=name, created_by=membership.user)
     record_audit(organization=organization, actor=membership.user, action="scim_token.create", obj=token, summary=name)
     return token, raw
 
@@ -82,16 +77,9 @@ def revoke_scim_token(*, membership: Membership, token: ScimToken) -> ScimToken:
 
 def find_scim_token(raw: str) -> ScimToken | None:
     """The active token (unscoped on purpose: the token names the organization)."""
-    token = (
-        ScimToken.objects.with_scopes_disabled()
-        .select_related("organization")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is not None and (
-        token.last_used_at is None or timezone.now() - token.last_used_at > timezone.timedelta(minutes=5)
-    ):
-        ScimToken.objects.with_scopes_disabled().filter(pk=token.pk).update(last_used_at=timezone.now())
+    token = ScimToken.unrevoked(raw)
+    if token is not None:
+        token.mark_used()
     return token
 
 

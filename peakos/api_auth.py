@@ -36,12 +36,9 @@ from peakos import permissions
 from peakos.audit import record_audit
 from peakos.models import ApiToken, Membership, Organization, Role
 from peakos.tenancy.middleware import membership_for
-from peakos.tokens import hash_token, new_token
 
-TOKEN_PREFIX = "pk_"  # lets secret scanners and people recognise a Peak OS token
 ORG_HEADER = "X-Organization"
 ORG_QUERY_PARAM = "organization"
-LAST_USED_GRANULARITY = timedelta(minutes=1)  # at most one write per token per minute
 
 # Roles a token may carry. Not manager: a manager sees the teams their own Person
 # leads, and a token is nobody. Not owner: privacy settings are a person's promise.
@@ -119,17 +116,8 @@ def create_api_token(
             errors["expires_on"] = "That day is over: choose today or a later day, or leave it empty for no end."
     if errors:
         raise ValidationError(errors)
-    raw = TOKEN_PREFIX + new_token()[0]
     actor = getattr(membership, "user", None)
-    token = ApiToken.objects.with_scope(organization=organization).create(
-        organization=organization,
-        name=name,
-        role=role,
-        prefix=raw[:10],
-        token_hash=hash_token(raw),
-        created_by=actor,
-        expires_at=expires_at,
-    )
+    token, raw = ApiToken.mint(organization=organization, name=name, created_by=actor, role=role, expires_at=expires_at)
     until = f", until {expires_on.isoformat()}" if expires_on else ""
     record_audit(
         organization=organization,
@@ -244,22 +232,14 @@ class ApiTokenAuthentication(BaseAuthentication):
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("Send the token as: Authorization: Bearer <token>.")
         raw = parts[1].decode(errors="replace")
-        # Unscoped on purpose: the token names the organization.
-        token = (
-            ApiToken.objects.with_scopes_disabled()
-            .select_related("organization")
-            .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-            .first()
-        )
+        token = ApiToken.unrevoked(raw)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
-        now = timezone.now()
-        if token.expires_at is not None and token.expires_at <= now:
+        if token.is_expired:
             raise exceptions.AuthenticationFailed(
                 f"This token expired on {token.expires_at.isoformat()}. Ask an admin of the organization for a new one."
             )
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-            ApiToken.objects.with_scopes_disabled().filter(pk=token.pk).update(last_used_at=now)
+        token.mark_used()
         return TokenUser(token), token
 
     def authenticate_header(self, request):

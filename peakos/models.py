@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -421,16 +423,17 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
 
 
-class ApiToken(models.Model):
-    """A REST API token: belongs to one organization and carries a role.
+class BearerToken(models.Model):
+    """A secret bearer token of one organization (REST API, SCIM): shown once when minted, only
+    its SHA-256 stored. ``prefix`` (the first characters) lets admins tell tokens apart without
+    revealing them. Subclasses add the organization (with their own related name) and ``RAW_PREFIX``,
+    which lets secret scanners and people recognise the token's kind."""
 
-    Shown once when created; only its SHA-256 is stored. ``prefix`` (the first
-    characters) lets admins tell tokens apart without revealing them.
-    """
+    RAW_PREFIX = ""
+    # At most one write of ``last_used_at`` per token per this interval.
+    LAST_USED_GRANULARITY = timedelta(minutes=1)
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEADER)
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
@@ -439,6 +442,52 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def mint(cls, *, organization: Organization, name: str, created_by=None, **fields) -> tuple[Self, str]:
+        """A new token and its raw value (to show once; only the hash is kept)."""
+        from peakos.tokens import hash_token, new_token
+
+        raw = cls.RAW_PREFIX + new_token()[0]
+        token = cls._default_manager.with_scope(organization=organization).create(  # type: ignore[attr-defined]
+            organization=organization, name=name, prefix=raw[:10], token_hash=hash_token(raw),
+            created_by=created_by, **fields,
+        )  # fmt: skip
+        return token, raw
+
+    @classmethod
+    def unrevoked(cls, raw: str) -> Self | None:
+        """The unrevoked token ``raw`` names, with its organization (unscoped on purpose: the
+        token names the organization)."""
+        from peakos.tokens import hash_token
+
+        manager = cls._default_manager.with_scopes_disabled()  # type: ignore[attr-defined]
+        return (
+            manager.select_related("organization").filter(token_hash=hash_token(raw), revoked_at__isnull=True).first()
+        )
+
+    def mark_used(self) -> None:
+        """Record the use, at most once per ``LAST_USED_GRANULARITY``."""
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at > self.LAST_USED_GRANULARITY:
+            type(self)._default_manager.with_scopes_disabled().filter(pk=self.pk).update(last_used_at=now)  # type: ignore[attr-defined]
+            self.last_used_at = now
+
+
+class ApiToken(BearerToken):
+    """A REST API token: belongs to one organization and carries a role."""
+
+    RAW_PREFIX = "pk_"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEADER)
     # Optional end of life: the API refuses the token from this instant on.
     expires_at = models.DateTimeField(null=True, blank=True)
     # Set when the creator lost the role that lets one manage tokens (demoted or removed):
@@ -446,12 +495,6 @@ class ApiToken(models.Model):
     creator_lost_role_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedManager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
     @property
     def is_active(self) -> bool:
