@@ -200,7 +200,11 @@ def load_scores(round_: Round | None) -> dict[tuple[ScopeKey, str], float]:
         .order_by()
         .values_list("scope_kind", "team_id", "layer", "depth", "dimension", "score")
     )
-    return {(ScopeKey(kind, team, layer or "", depth), dim): score for kind, team, layer, depth, dim, score in rows}
+    return {
+        (ScopeKey(kind, team, layer or "", depth), dim): score
+        for kind, team, layer, depth, dim, score in rows
+        if score is not None  # excluded above; narrows the type
+    }
 
 
 Columns = dict[str, list]  # column name -> one Python value per row (None = NULL)

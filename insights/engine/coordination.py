@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -146,7 +147,8 @@ def coordination(
             [(node, (tuple(kids),) if kids else ()) for node, kids in enumerate(children)]
         )
         counts = np.r_[recv_n[recv_list], cell_n[cells]]
-        for node in plan.protect(counts.tolist(), threshold):
+        protected = cast("set[int]", plan.protect(counts.tolist(), threshold))  # the plan's ids are the node numbers
+        for node in protected:
             if node < n_recv:
                 hidden_recv[recv_list[node]] = True
             else:

@@ -190,6 +190,7 @@ def round_figures(
     delta = deltas(summary["score"], scopes.keys, counts.dimensions, previous_scores)
     prio = None
     if final:
+        assert pub.level is not None  # final implies a decided level (engine.run)
         final_agg = pub.parts(pub.level).gather(scopes.source)
         driver_enps, driver_alignment = drivers(final_agg, counts, driver_min_respondents)
         if n_dims:

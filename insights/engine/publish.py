@@ -24,8 +24,9 @@ when the round closes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -100,7 +101,7 @@ class Publisher:
         *,
         threshold: int | None = None,
         lists: bool = False,
-        hidden: set[int] = frozenset(),
+        hidden: Iterable[int] = frozenset(),
     ) -> Decision:
         """Publish ``variable`` (weights = feature ``column`` per atom) for every scope.
 
@@ -121,7 +122,7 @@ class Publisher:
             return Decision(level, reason, [])
 
         current = self.totals(column, self.level)
-        pre = self.scopes.plan.protect(current.tolist(), k, hidden=hidden)
+        pre = cast("set[int]", self.scopes.plan.protect(current.tolist(), k, hidden=hidden))  # ids: scope numbers
         for s, same in self.scopes.alias.items():
             if same in pre or s in pre:
                 pre |= {s, same}
